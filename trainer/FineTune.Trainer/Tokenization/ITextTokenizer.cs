@@ -27,6 +27,12 @@ public interface ITextTokenizer
     /// <summary>Special tokens by their text; their text in an input encodes to the single id.</summary>
     IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
+    /// <summary>Ids the model family puts before one sequence (BERT: [CLS]; Llama: BOS; GPT-2: none).</summary>
+    IReadOnlyList<int> SequencePrefix { get; }
+
+    /// <summary>Ids the model family puts after one sequence (BERT: [SEP]; decoders usually none).</summary>
+    IReadOnlyList<int> SequenceSuffix { get; }
+
     /// <summary>
     /// Encodes text. With <paramref name="addSpecialTokens"/> the markers the model family expects around one
     /// sequence are added (BERT: [CLS] ... [SEP]; Llama: the BOS token; GPT-2: nothing).

@@ -72,6 +72,12 @@ public sealed class TextTokenizer : ITextTokenizer
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
     /// <inheritdoc />
+    public IReadOnlyList<int> SequencePrefix => _prefix;
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> SequenceSuffix => _suffix;
+
+    /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text, bool addSpecialTokens = false)
     {
         var raw = text.Length == 0 ? [] : _encodeRaw(text);
