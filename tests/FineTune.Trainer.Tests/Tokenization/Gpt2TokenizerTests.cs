@@ -3,7 +3,19 @@ using FineTune.Trainer.Tokenization;
 
 namespace FineTune.Trainer.Tests.Tokenization;
 
-public sealed class Gpt2TokenizerTests
+/// <summary>GPT-2 tokenizer files written once for the class (writing and loading 50k tokens takes seconds).</summary>
+public sealed class WrittenGpt2Files : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public WrittenGpt2Files() => Tokenizer = TokenizerWriter.Write(_dir.Path, TokenizerPreset.Gpt2, 1024);
+
+    public ITextTokenizer Tokenizer { get; }
+
+    public void Dispose() => _dir.Dispose();
+}
+
+public sealed class Gpt2TokenizerTests(WrittenGpt2Files written) : IClassFixture<WrittenGpt2Files>
 {
     // Ids published with GPT-2 (openai/gpt-2 encoder.json), independent of any code in this project.
     public static TheoryData<string, int[]> ReferenceIds => new()
@@ -36,26 +48,23 @@ public sealed class Gpt2TokenizerTests
     [MemberData(nameof(ReferenceIds))]
     public void Written_gpt2_files_load_back_with_reference_ids(string text, int[] expected)
     {
-        using var dir = new TempDirectory();
-        var tokenizer = TokenizerWriter.Write(dir.Path, TokenizerPreset.Gpt2, 1024);
-        Assert.Equal(expected, tokenizer.Encode(text));
+        Assert.Equal(expected, written.Tokenizer.Encode(text));
     }
 
     [Fact]
     public void Written_gpt2_files_encode_like_the_packaged_tokenizer_and_round_trip()
     {
-        using var dir = new TempDirectory();
-        var written = TokenizerWriter.Write(dir.Path, TokenizerPreset.Gpt2, 1024);
+        var tokenizer = written.Tokenizer;
         var packaged = PackagedGpt2.Create();
-        Assert.Contains("vocab.json", written.Description);
-        Assert.Equal(50257, written.VocabularySize);
-        Assert.Equal(PackagedGpt2.EndOfTextId, written.EosId);
-        Assert.Equal(PackagedGpt2.EndOfTextId, written.BosId);
+        Assert.Contains("vocab.json", tokenizer.Description);
+        Assert.Equal(50257, tokenizer.VocabularySize);
+        Assert.Equal(PackagedGpt2.EndOfTextId, tokenizer.EosId);
+        Assert.Equal(PackagedGpt2.EndOfTextId, tokenizer.BosId);
         foreach (var text in Corpus)
         {
-            var ids = written.Encode(text);
+            var ids = tokenizer.Encode(text);
             Assert.Equal(packaged.Encode(text), ids);
-            Assert.Equal(text, written.Decode(ids));
+            Assert.Equal(text, tokenizer.Decode(ids));
         }
     }
 

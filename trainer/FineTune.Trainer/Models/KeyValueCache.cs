@@ -40,6 +40,10 @@ public sealed class KeyValueCache : IDisposable
         return (key, value);
     }
 
+    /// <summary>The cached keys/values of one layer (owned by the cache: do not dispose).</summary>
+    public (Tensor Key, Tensor Value) Layer(int layer) =>
+        _layers[layer] ?? throw new InvalidOperationException($"the cache holds nothing for layer {layer} yet.");
+
     /// <inheritdoc />
     public void Dispose()
     {
