@@ -2,6 +2,7 @@ using FineTune.Api.Schema;
 using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Methods.Frozen;
 using FineTune.Trainer.Methods.Full;
+using FineTune.Trainer.Methods.Lora;
 
 namespace FineTune.Trainer.Methods;
 
@@ -14,6 +15,7 @@ public static class MethodRegistry
     {
         [FineTuneMethod.Full] = _ => new FullMethod(),
         [FineTuneMethod.Frozen] = spec => new FrozenMethod(spec.Frozen ?? new FrozenOptions()),
+        [FineTuneMethod.Lora] = spec => new LoraMethod(spec.Lora ?? new LoraOptions()),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>

@@ -1,0 +1,55 @@
+using FineTune.Api.V1Alpha1;
+using FineTune.Trainer.Methods;
+using FineTune.Trainer.Models;
+using FineTune.Trainer.Models.Llama;
+
+namespace FineTune.Trainer.Tests.Methods.Peft;
+
+/// <summary>
+/// One row per method configuration: the spec that selects it, the tiny architecture it runs on, and its
+/// trainable-parameter count written as the method's formula over the model's config. A new method adds its rows here.
+/// </summary>
+internal static class MethodTable
+{
+    public sealed record Row(string Architecture, Func<FineTuneJobSpec> Spec, Func<ModelConfig, long> TrainableCount)
+    {
+        public IFineTuneMethod Create() => MethodRegistry.Create(Spec());
+    }
+
+    public static readonly Dictionary<string, Row> Rows = new()
+    {
+        ["full"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Full), c => Gpt2Total(c)),
+        ["frozen"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Frozen, s => s.Frozen = new FrozenOptions { TrainableLayers = 1 }),
+            c => Gpt2Block(c) + 2L * c.HiddenSize),
+        ["lora-gpt2-default"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Lora, s => s.Lora = new LoraOptions { Rank = 4, Dropout = 0 }),
+            c => c.NumLayers * 4L * (c.HiddenSize + 3L * c.HiddenSize)),
+        ["lora-llama-qkvo"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Lora,
+                s => s.Lora = new LoraOptions { Rank = 8, Dropout = 0, TargetModules = ["q_proj", "k_proj", "v_proj", "o_proj"] }),
+            c => c.NumLayers * 8L * LlamaAttentionInOut((LlamaConfig)c)),
+        ["lora-llama-all-linear-rslora"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Lora,
+                s => s.Lora = new LoraOptions { Rank = 2, Alpha = 8, Dropout = 0, RsLora = true, TargetModules = ["all-linear"] }),
+            c => c.NumLayers * 2L * (LlamaAttentionInOut((LlamaConfig)c) + 3L * (c.HiddenSize + ((LlamaConfig)c).IntermediateSize))),
+        ["lora-llama-modules-to-save"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Lora,
+                s => s.Lora = new LoraOptions { Rank = 4, Dropout = 0, ModulesToSave = ["lm_head"] }),
+            c => c.NumLayers * 4L * (2L * c.HiddenSize + c.NumHeads * c.HeadDim + ((LlamaConfig)c).NumKeyValueHeads * c.HeadDim)
+                 + (long)c.VocabSize * c.HiddenSize),
+    };
+
+    public static TheoryData<string> All => new(Rows.Keys);
+
+    // Sum of in + out features over q, k, v and o projections.
+    private static long LlamaAttentionInOut(LlamaConfig c)
+    {
+        long d = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
+        return (d + q) + 2 * (d + kv) + (q + d);
+    }
+
+    private static long Gpt2Block(ModelConfig c)
+    {
+        long d = c.HiddenSize, inner = 4 * d;
+        return 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + 2 * d + (d * inner + inner) + (inner * d + d);
+    }
+
+    private static long Gpt2Total(ModelConfig c) =>
+        (long)c.VocabSize * c.HiddenSize + (long)c.MaxPositions * c.HiddenSize + c.NumLayers * Gpt2Block(c) + 2L * c.HiddenSize;
+}

@@ -1,0 +1,102 @@
+using FineTune.Trainer.Methods.Peft;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FineTune.Trainer.Methods.Lora;
+
+/// <summary>
+/// A linear layer with a low-rank update (Hu et al., 2021, arXiv 2106.09685):
+/// y = base(x) + scaling · B(A(dropout(x))), A: [r, in], B: [out, r], scaling = alpha/r (alpha/√r with rsLoRA,
+/// Kalajdzievski 2023). A starts like nn.Linear (Kaiming-uniform, as PEFT), B at zero, so the layer starts equal to
+/// its base. It takes over the base layer's own Parameter objects as weight and bias, so base parameter names do not
+/// change; the adapter adds lora_A.weight and lora_B.weight (PEFT's names). Works for nn.Linear and GPT-2's Conv1D.
+/// </summary>
+public sealed class LoraLayer : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The base weight, in the base layer's layout.</summary>
+    public Parameter weight;
+
+    /// <summary>The base bias (null when the base has none).</summary>
+    public Parameter? bias;
+
+    /// <summary>Down-projection A: in → r.</summary>
+    public Linear lora_A;
+
+    /// <summary>Up-projection B: r → out, zero at start.</summary>
+    public Linear lora_B;
+
+    private readonly Dropout lora_dropout;
+    private readonly bool _fanInFanOut;
+
+    /// <summary>Wraps <paramref name="baseWeights"/> with a rank-<paramref name="rank"/> update.</summary>
+    public LoraLayer(LinearWeights baseWeights, int rank, double scaling, double dropout) : base(nameof(LoraLayer))
+    {
+        weight = baseWeights.Weight;
+        bias = baseWeights.Bias;
+        _fanInFanOut = baseWeights.FanInFanOut;
+        Rank = rank;
+        Scaling = scaling;
+        lora_A = nn.Linear(baseWeights.InFeatures, rank, hasBias: false);
+        lora_B = nn.Linear(rank, baseWeights.OutFeatures, hasBias: false);
+        lora_dropout = nn.Dropout(dropout);
+        using (no_grad()) lora_B.weight!.zero_();
+        var device = weight.device;
+        if (device.type != DeviceType.CPU || weight.dtype != ScalarType.Float32) { lora_A.to(device).to(weight.dtype); lora_B.to(device).to(weight.dtype); }
+        RegisterComponents();
+    }
+
+    /// <summary>Rank r.</summary>
+    public int Rank { get; }
+
+    /// <summary>The factor on B·A.</summary>
+    public double Scaling { get; }
+
+    /// <summary>True when B·A has been added into <see cref="weight"/>.</summary>
+    public bool Merged { get; private set; }
+
+    /// <summary>False while the adapter is switched off: the layer computes its base.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>True when the base weight is in Conv1D layout [in, out].</summary>
+    public bool FanInFanOut => _fanInFanOut;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        if (!Enabled && Merged)
+            throw new InvalidOperationException("a merged LoRA layer cannot be switched off; unmerge it first.");
+        var output = LinearWeights.Project(input, weight, bias, _fanInFanOut);
+        if (!Enabled || Merged) return output;
+        using var scope = NewDisposeScope();
+        var update = lora_B.forward(lora_A.forward(lora_dropout.forward(input))).mul(Scaling);
+        return output.add_(update).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>scaling · B·A in the base weight's layout (a new tensor, no gradient).</summary>
+    public Tensor DeltaWeight()
+    {
+        using var noGrad = no_grad();
+        using var product = lora_B.weight!.matmul(lora_A.weight!);
+        using var scaled = product.mul(Scaling);
+        return (_fanInFanOut ? scaled.t() : scaled).to(weight.dtype).contiguous();
+    }
+
+    /// <summary>Adds the update into the base weight (no-op when merged).</summary>
+    public void Merge()
+    {
+        if (Merged) return;
+        using var delta = DeltaWeight();
+        using (no_grad()) weight.add_(delta);
+        Merged = true;
+    }
+
+    /// <summary>Subtracts the update from the base weight (no-op when not merged).</summary>
+    public void Unmerge()
+    {
+        if (!Merged) return;
+        using var delta = DeltaWeight();
+        using (no_grad()) weight.sub_(delta);
+        Merged = false;
+    }
+}

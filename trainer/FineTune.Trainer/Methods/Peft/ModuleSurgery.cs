@@ -1,0 +1,45 @@
+using System.Reflection;
+using FineTune.Trainer.Models;
+using static TorchSharp.torch;
+
+namespace FineTune.Trainer.Methods.Peft;
+
+/// <summary>
+/// Finds submodules by their Hugging Face path and swaps one for a wrapper, the way PEFT injects its layers. The
+/// parent's field is reassigned too, because the models call their submodules through fields, not the registry.
+/// </summary>
+public static class ModuleSurgery
+{
+    /// <summary>Every module of <paramref name="model"/> by its dotted path, in model order.</summary>
+    public static IReadOnlyDictionary<string, nn.Module> Modules(ILanguageModel model) =>
+        model.Module.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module, StringComparer.Ordinal);
+
+    /// <summary>The module at <paramref name="path"/>.</summary>
+    public static nn.Module Get(ILanguageModel model, string path) =>
+        Modules(model).TryGetValue(path, out var module) ? module
+            : throw new PeftException($"the {model.Config.ModelType} model has no module '{path}'.");
+
+    /// <summary>Puts <paramref name="replacement"/> where the module at <paramref name="path"/> was.</summary>
+    public static void Replace(ILanguageModel model, string path, nn.Module replacement)
+    {
+        var dot = path.LastIndexOf('.');
+        var parent = dot < 0 ? model.Module : Get(model, path[..dot]);
+        var name = path[(dot + 1)..];
+        var field = parent.GetType().GetField(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+        if (field is null || !field.FieldType.IsInstanceOfType(replacement))
+            throw new NotSupportedException(
+                $"module '{path}' of the {model.Config.ModelType} model cannot be wrapped: its field in {parent.GetType().Name} " +
+                $"is {(field is null ? "missing" : $"typed {field.FieldType.Name}")}; it must be typed nn.Module<Tensor, Tensor>.");
+        parent.register_module(name, null!);
+        parent.register_module(name, replacement);
+        field.SetValue(parent, replacement);
+    }
+
+    /// <summary>Adds <paramref name="module"/> as a new child <paramref name="name"/> of the root (prefix encoders).</summary>
+    public static void AddToRoot(ILanguageModel model, string name, nn.Module module)
+    {
+        var existing = model.Module.named_children().FirstOrDefault(c => c.name == name).module;
+        if (existing is not null) model.Module.register_module(name, null!);
+        model.Module.register_module(name, module);
+    }
+}
