@@ -1,5 +1,6 @@
 using FineTune.Api.Schema;
 using FineTune.Api.V1Alpha1;
+using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Frozen;
 using FineTune.Trainer.Methods.Full;
 using FineTune.Trainer.Methods.Lora;
@@ -16,6 +17,7 @@ public static class MethodRegistry
         [FineTuneMethod.Full] = _ => new FullMethod(),
         [FineTuneMethod.Frozen] = spec => new FrozenMethod(spec.Frozen ?? new FrozenOptions()),
         [FineTuneMethod.Lora] = spec => new LoraMethod(spec.Lora ?? new LoraOptions()),
+        [FineTuneMethod.Adapter] = spec => new AdapterMethod(spec.Adapter ?? new AdapterOptions()),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>

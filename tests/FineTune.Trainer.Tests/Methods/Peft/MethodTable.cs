@@ -33,6 +33,12 @@ internal static class MethodTable
                 s => s.Lora = new LoraOptions { Rank = 4, Dropout = 0, ModulesToSave = ["lm_head"] }),
             c => c.NumLayers * 4L * (2L * c.HiddenSize + c.NumHeads * c.HeadDim + ((LlamaConfig)c).NumKeyValueHeads * c.HeadDim)
                  + (long)c.VocabSize * c.HiddenSize),
+        ["adapter-gpt2-houlsby"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Adapter,
+                s => s.Adapter = new AdapterOptions { Placement = AdapterPlacement.Houlsby, ReductionFactor = 4 }),
+            c => 2L * c.NumLayers * Bottleneck(c.HiddenSize, c.HiddenSize / 4)),
+        ["adapter-llama-pfeiffer-gelu"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Adapter,
+                s => s.Adapter = new AdapterOptions { Placement = AdapterPlacement.Pfeiffer, ReductionFactor = 8, NonLinearity = NonLinearity.Gelu }),
+            c => c.NumLayers * Bottleneck(c.HiddenSize, c.HiddenSize / 8)),
     };
 
     public static TheoryData<string> All => new(Rows.Keys);
@@ -43,6 +49,9 @@ internal static class MethodTable
         long d = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
         return (d + q) + 2 * (d + kv) + (q + d);
     }
+
+    // down d → m with bias, up m → d with bias.
+    private static long Bottleneck(long d, long m) => d * m + m + m * d + d;
 
     private static long Gpt2Block(ModelConfig c)
     {

@@ -71,7 +71,7 @@ public sealed class PeftMethodContractTests
         method.SetAdapterEnabled(model, true);
         using var enabled = Logits(model);
 
-        Assert.True(MaxDifference(baseLogits, disabled) < 1e-6, $"disabled adapter differs from the base by {MaxDifference(baseLogits, disabled)}");
+        Assert.True(MaxDifference(baseLogits, disabled) < 1e-5, $"disabled adapter differs from the base by {MaxDifference(baseLogits, disabled)}");
         Assert.True(MaxDifference(baseLogits, trained) > 1e-4, "training did not change the outputs");
         Assert.True(trained.allclose(enabled, 0, 0), "switching the adapter back on did not restore the trained outputs");
     }

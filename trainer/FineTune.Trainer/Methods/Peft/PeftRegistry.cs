@@ -1,3 +1,4 @@
+using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Lora;
 using FineTune.Trainer.Models;
 
@@ -12,6 +13,7 @@ public static class PeftRegistry
     private static readonly Dictionary<string, Func<PeftConfig, IPeftMethod>> Factories = new(StringComparer.Ordinal)
     {
         ["LORA"] = LoraMethod.FromConfig,
+        ["BOTTLENECK"] = AdapterMethod.FromConfig,
     };
 
     /// <summary>The peft_type values that can be loaded.</summary>
