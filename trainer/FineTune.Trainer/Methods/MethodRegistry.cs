@@ -4,6 +4,7 @@ using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Frozen;
 using FineTune.Trainer.Methods.Full;
 using FineTune.Trainer.Methods.Lora;
+using FineTune.Trainer.Methods.Prefix;
 
 namespace FineTune.Trainer.Methods;
 
@@ -18,6 +19,7 @@ public static class MethodRegistry
         [FineTuneMethod.Frozen] = spec => new FrozenMethod(spec.Frozen ?? new FrozenOptions()),
         [FineTuneMethod.Lora] = spec => new LoraMethod(spec.Lora ?? new LoraOptions()),
         [FineTuneMethod.Adapter] = spec => new AdapterMethod(spec.Adapter ?? new AdapterOptions()),
+        [FineTuneMethod.Prefix] = spec => new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>

@@ -11,7 +11,7 @@ namespace FineTune.Trainer.Tests.Methods.Peft;
 /// </summary>
 internal static class MethodTable
 {
-    public sealed record Row(string Architecture, Func<FineTuneJobSpec> Spec, Func<ModelConfig, long> TrainableCount)
+    public sealed record Row(string Architecture, Func<FineTuneJobSpec> Spec, Func<ModelConfig, long> TrainableCount, bool StartsAsBase = true)
     {
         public IFineTuneMethod Create() => MethodRegistry.Create(Spec());
     }
@@ -39,6 +39,13 @@ internal static class MethodTable
         ["adapter-llama-pfeiffer-gelu"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Adapter,
                 s => s.Adapter = new AdapterOptions { Placement = AdapterPlacement.Pfeiffer, ReductionFactor = 8, NonLinearity = NonLinearity.Gelu }),
             c => c.NumLayers * Bottleneck(c.HiddenSize, c.HiddenSize / 8)),
+        ["prefix-gpt2-mlp"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Prefix,
+                s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 4, ProjectionHiddenSize = 16 }),
+            c => 4L * c.HiddenSize + (c.HiddenSize * 16L + 16) + (16L * PrefixWidth(c, c.NumHeads) + PrefixWidth(c, c.NumHeads)),
+            StartsAsBase: false),
+        ["ptuning-v2-llama"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Prefix,
+                s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 5 }),
+            c => 5L * PrefixWidth(c, ((LlamaConfig)c).NumKeyValueHeads), StartsAsBase: false),
     };
 
     public static TheoryData<string> All => new(Rows.Keys);
@@ -49,6 +56,9 @@ internal static class MethodTable
         long d = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
         return (d + q) + 2 * (d + kv) + (q + d);
     }
+
+    // One virtual token's keys and values over all layers: layers · 2 · kv_heads · head_dim.
+    private static long PrefixWidth(ModelConfig c, int kvHeads) => 2L * c.NumLayers * kvHeads * c.HeadDim;
 
     // down d → m with bias, up m → d with bias.
     private static long Bottleneck(long d, long m) => d * m + m + m * d + d;

@@ -46,6 +46,7 @@ public sealed class PeftMethodContractTests
     public void Adapter_starts_as_the_base_model(string row)
     {
         var entry = MethodTable.Rows[row];
+        if (!entry.StartsAsBase) return; // prefixes are extra keys from the first step on
         var model = Model(entry.Architecture);
         using var baseLogits = Logits(model);
         entry.Create().Apply(model);

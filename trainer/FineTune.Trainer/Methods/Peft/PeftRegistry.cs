@@ -1,5 +1,6 @@
 using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Lora;
+using FineTune.Trainer.Methods.Prefix;
 using FineTune.Trainer.Models;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -14,6 +15,7 @@ public static class PeftRegistry
     {
         ["LORA"] = LoraMethod.FromConfig,
         ["BOTTLENECK"] = AdapterMethod.FromConfig,
+        ["PREFIX_TUNING"] = PrefixMethod.FromConfig,
     };
 
     /// <summary>The peft_type values that can be loaded.</summary>
