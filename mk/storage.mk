@@ -19,3 +19,17 @@ s3rver: ## Install the S3 test server (npm s3rver) into .tools/s3rver, with its 
 	@! grep -rq 'doc\.s3\.amazonaws\.com' $(S3RVER_DIR)/node_modules/s3rver/lib/ || \
 	  { echo "s3rver: the XML namespace fix did not apply" >&2; exit 1; }
 	@echo "s3rver $(S3RVER_VERSION) ready in $(S3RVER_DIR)"
+
+# Extra arguments for the benchmark, e.g. BENCH_STORAGE_ARGS="--megabytes 1024 --repeats 5".
+BENCH_STORAGE_ARGS ?=
+
+bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) against raw put/get of the same bytes (JSON lines)
+	@set -euo pipefail; data=$$(mktemp -d); log=$$(mktemp); \
+	node $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js -d "$$data" -a 127.0.0.1 -p 0 --silent --configure-bucket bench >"$$log" 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; rm -rf "$$data" "$$log"' EXIT; \
+	port=""; for i in $$(seq 100); do \
+	  port=$$(sed -n 's/.*S3rver listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$$log"); [ -n "$$port" ] && break; sleep 0.1; \
+	done; \
+	[ -n "$$port" ] || { echo "s3rver did not start:" >&2; cat "$$log" >&2; exit 1; }; \
+	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER $(DOTNET) run --project trainer/FineTune.Trainer.StorageBench \
+	  -c $(CONFIGURATION) -- --target s3://bench/ --endpoint http://127.0.0.1:$$port $(BENCH_STORAGE_ARGS)

@@ -156,8 +156,8 @@ public sealed class CheckpointStoreTests(S3rverFixture s3) : IClassFixture<S3rve
 
     private string WriteCheckpoint(string name, int seed)
     {
-        _temp.WriteRandomFile($"{name}/model.safetensors", (6 << 20) + seed, seed);
-        _temp.WriteRandomFile($"{name}/optimizer.bin", 1 << 20, seed + 1000);
+        _temp.WriteRandomFile($"{name}/model.safetensors", (1 << 20) + seed, seed);
+        _temp.WriteRandomFile($"{name}/optimizer.bin", 512 << 10, seed + 1000);
         File.WriteAllText(_temp.Combine(name, "trainer_state.json"), $"{{\"seed\": {seed}}}");
         _temp.WriteRandomFile($"{name}/nested/extra.json", 100, seed + 2000);
         return _temp.Combine(name);

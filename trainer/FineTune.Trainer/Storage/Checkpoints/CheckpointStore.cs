@@ -148,15 +148,32 @@ public sealed partial class CheckpointStore
             {
                 var source = checkpoint.Location.Append(file.Path);
                 var target = ObjectStoreDirectoryExtensions.LocalPathFor(root, file.Path);
-                await _store.GetToFileAsync(source, target, token).ConfigureAwait(false);
-                var size = new FileInfo(target).Length;
-                if (size != file.Size)
-                    throw new CheckpointCorruptException(
-                        $"checkpoint step {checkpoint.Step}: {source} has {size} bytes, the manifest says {file.Size}", source);
-                var hash = await FileHashing.Sha256Async(target, token).ConfigureAwait(false);
-                if (hash != file.Sha256)
-                    throw new CheckpointCorruptException(
-                        $"checkpoint step {checkpoint.Step}: {source} has SHA-256 {hash}, the manifest says {file.Sha256}", source);
+                var temporary = Local.LocalFiles.TemporaryPathBeside(target);
+                try
+                {
+                    // Hash while writing: verifying costs no second read of the file.
+                    string hash;
+                    long size;
+                    await using (var hashing = new HashingWriteStream(new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite,
+                                     FileShare.None, 1 << 20, FileOptions.Asynchronous)))
+                    {
+                        await _store.GetToStreamAsync(source, hashing, token).ConfigureAwait(false);
+                        hash = hashing.Sha256Hex();
+                        size = hashing.Length;
+                    }
+
+                    if (size != file.Size)
+                        throw new CheckpointCorruptException(
+                            $"checkpoint step {checkpoint.Step}: {source} has {size} bytes, the manifest says {file.Size}", source);
+                    if (hash != file.Sha256)
+                        throw new CheckpointCorruptException(
+                            $"checkpoint step {checkpoint.Step}: {source} has SHA-256 {hash}, the manifest says {file.Sha256}", source);
+                    File.Move(temporary, target, overwrite: true);
+                }
+                finally
+                {
+                    Local.LocalFiles.DeleteQuietly(temporary);
+                }
             }).ConfigureAwait(false);
     }
 
