@@ -9,6 +9,7 @@ S3RVER_DIR := .tools/s3rver
 ci-deps:: s3rver
 
 s3rver: ## Install the S3 test server (npm s3rver) into .tools/s3rver, with its XML namespace fixed
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
 	@if [ ! -f $(S3RVER_DIR)/node_modules/s3rver/package.json ] || \
 	    ! grep -q '"version": "$(S3RVER_VERSION)"' $(S3RVER_DIR)/node_modules/s3rver/package.json; then \
 	  mkdir -p $(S3RVER_DIR) && \
