@@ -34,3 +34,8 @@ bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) agains
 	[ -n "$$port" ] || { echo "s3rver did not start:" >&2; cat "$$log" >&2; exit 1; }; \
 	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER $(DOTNET) run --project trainer/FineTune.Trainer.StorageBench \
 	  -c $(CONFIGURATION) -- --target s3://bench/ --endpoint http://127.0.0.1:$$port $(BENCH_STORAGE_ARGS)
+
+# The trainer metrics tests run `promtool check metrics` and a real Prometheus server scraping the trainer.
+ci-deps::
+	@command -v promtool >/dev/null && command -v prometheus >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
