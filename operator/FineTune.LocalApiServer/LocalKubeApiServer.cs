@@ -69,6 +69,9 @@ public sealed class LocalKubeApiServer : IAsyncDisposable
     /// <summary>Requests received, by verb and resource.</summary>
     public RequestCounter Requests { get; } = new();
 
+    /// <summary>Unexpected exceptions raised while handling requests (each answered with 500 InternalError).</summary>
+    public IReadOnlyCollection<Exception> InternalErrors => _handler.InternalErrors;
+
     /// <summary>The loopback port (fixed after the first start, so a restarted listener comes back on it).</summary>
     public int Port { get; private set; }
 

@@ -24,6 +24,11 @@ public sealed class ApiRequestHandler(
     RequestCounter counter,
     LocalApiServerOptions options)
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _internalErrors = new();
+
+    /// <summary>Unexpected exceptions raised while handling requests (answered with 500); empty when all is well.</summary>
+    public IReadOnlyCollection<Exception> InternalErrors => _internalErrors;
+
     /// <summary>Handles one request; <paramref name="serverStopping"/> ends open watches when the listener stops.</summary>
     public async Task HandleAsync(HttpContext context, CancellationToken serverStopping)
     {
@@ -69,6 +74,12 @@ public sealed class ApiRequestHandler(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _internalErrors.Enqueue(e);
+            if (!context.Response.HasStarted)
+                await HttpResponses.WriteErrorAsync(context, new ApiException(500, "InternalError", $"the local API server failed: {e.Message}"));
         }
     }
 

@@ -12,7 +12,7 @@ namespace FineTune.LocalApiServer.Storage;
 public sealed class WatchSubscription : IDisposable
 {
     private readonly ObjectStore _store;
-    private readonly Channel<WatchEvent> _channel = Channel.CreateUnbounded<WatchEvent>(new() { SingleReader = true });
+    private readonly Channel<WatchEvent> _channel = Channel.CreateUnbounded<WatchEvent>();
 
     internal WatchSubscription(ObjectStore store, ResourceType type, string? ns, LabelSelector labels, FieldSelector fields)
     {
