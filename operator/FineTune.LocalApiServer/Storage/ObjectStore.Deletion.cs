@@ -56,9 +56,9 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>Removes the object for good (DELETED event), then collects its dependents and releases waiting owners.</summary>
-    private StoredObject Remove(StoredObject current, string policy)
+    private StoredObject Remove(StoredObject current, string policy, System.Text.Json.Nodes.JsonObject? lastState = null)
     {
-        var deleted = Commit(current.Type, "DELETED", current, current.CloneObject());
+        var deleted = Commit(current.Type, "DELETED", current, lastState ?? current.CloneObject());
         if (policy == "Orphan") OrphanDependents(current.Uid);
         else DeleteDependents(current.Uid, policy);
         foreach (var ownerUid in ObjectMetadata.OwnerUids(current.Object).ToList()) ReleaseForegroundOwner(ownerUid);

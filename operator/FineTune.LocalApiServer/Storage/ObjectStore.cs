@@ -138,10 +138,11 @@ public sealed partial class ObjectStore
         ObjectMetadata.Of(desired)["resourceVersion"] = current.ResourceVersion.ToString();
         if (JsonNode.DeepEquals(desired, current.Object)) return current;
 
-        var updated = Commit(current.Type, "MODIFIED", current, desired);
+        // As in Kubernetes, the write that removes the last finalizer of an object being deleted is the deletion:
+        // watchers see DELETED (with the written state), not a MODIFIED first.
         if (ObjectMetadata.IsDeleting(desired) && ObjectMetadata.Finalizers(desired).Count == 0)
-            return Remove(updated, "Background");
-        return updated;
+            return Remove(current, "Background", desired);
+        return Commit(current.Type, "MODIFIED", current, desired);
     }
 
     private static void KeepServerFields(JsonObject current, JsonObject desired, ResourceType type)
