@@ -17,10 +17,10 @@ public static class ModelInitializer
     public static void Write(string directory, ModelConfig config, long seed, WeightDType dtype = WeightDType.Float32,
         Action<string>? writeTokenizerFiles = null)
     {
-        manual_seed(seed);
         var model = ModelRegistry.Create(config);
         try
         {
+            Initialization.Redraw(model, new Generator((ulong)seed));
             HuggingFaceCheckpoint.Save(model, directory, dtype);
         }
         finally

@@ -87,10 +87,16 @@ public static class TokenizerWriter
         };
         File.WriteAllText(Path.Combine(directory, "tokenizer.json"), tokenizer.ToJsonString(Indented));
         WriteConfigs(directory, modelMaxLength, "PreTrainedTokenizerFast", pad: PadToken,
-            specials.ToDictionary(s => s.Id, s => s.Token));
+            specials.ToDictionary(s => s.Id, s => s.Token), ChatmlJinja);
     }
 
-    private static void WriteConfigs(string directory, int modelMaxLength, string tokenizerClass, string? pad, Dictionary<int, string> specials)
+    // The chatml template in Hugging Face's Jinja form, so apply_chat_template works on the written model too.
+    private const string ChatmlJinja =
+        "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
+        "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private static void WriteConfigs(string directory, int modelMaxLength, string tokenizerClass, string? pad,
+        Dictionary<int, string> specials, string? chatTemplate = null)
     {
         var map = new JsonObject
         {
@@ -121,6 +127,7 @@ public static class TokenizerWriter
             ["added_tokens_decoder"] = decoder,
         };
         if (pad is not null) config["pad_token"] = pad;
+        if (chatTemplate is not null) config["chat_template"] = chatTemplate;
         File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"), config.ToJsonString(Indented));
     }
 }
