@@ -112,7 +112,7 @@ public sealed class TrainerCommandsTests : IDisposable
         var code = RunCommand.Run(new FileInfo(job), null, "r", true, output, errors);
 
         Assert.True(code == TrainerExitCodes.Diverged, $"exit {code}: {errors}");
-        Assert.Contains("training diverged at step 1: the training loss is NaN", errors.ToString());
+        Assert.Contains("training diverged at step 1: the training loss is", errors.ToString());
         Assert.False(Directory.Exists(Path.Combine(_dir, "runs", "r", "merged")));
     }
 
