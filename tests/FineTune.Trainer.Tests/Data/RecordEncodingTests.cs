@@ -84,6 +84,18 @@ public sealed class RecordEncodingTests
     }
 
     [Fact]
+    public void Classification_text_is_framed_with_cls_and_sep_for_bert()
+    {
+        using var dir = new TempDirectory();
+        dir.File("vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\ngood\nbad\n");
+        var bert = FineTune.Trainer.Tokenization.TokenizerLoader.Load(dir.Path);
+        var path = dir.File("train.jsonl", "{\"text\": \"Good\", \"label\": 1}\n");
+        var example = DatasetPreparer.Prepare(path, null, bert, new DatasetOptions { Format = DatasetFormat.Classification }).Train.Single();
+        Assert.Equal([2, 5, 3], example.Sequence.InputIds);
+        Assert.Equal(1, example.ClassLabel);
+    }
+
+    [Fact]
     public void Classification_integer_labels_are_class_ids()
     {
         var data = Prepare(new DatasetOptions { Format = DatasetFormat.Classification, NumLabels = 3 },

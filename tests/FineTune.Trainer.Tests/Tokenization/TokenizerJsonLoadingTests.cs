@@ -60,6 +60,24 @@ public sealed class TokenizerJsonLoadingTests
     }
 
     [Fact]
+    public void Bert_tokenizer_json_reads_the_wordpiece_vocabulary_and_lowercase_flag()
+    {
+        using var dir = new TempDirectory();
+        dir.File("tokenizer.json", """
+        {
+          "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true},
+          "pre_tokenizer": {"type": "BertPreTokenizer"},
+          "post_processor": {"type": "TemplateProcessing"},
+          "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100,
+                    "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "[MASK]": 4, "hello": 5, "world": 6, "##s": 7}}
+        }
+        """);
+        var tokenizer = TokenizerLoader.Load(dir.Path);
+        Assert.Contains("WordPiece", tokenizer.Description);
+        Assert.Equal([2, 5, 6, 7, 3], tokenizer.Encode("HELLO worlds", addSpecialTokens: true));
+    }
+
+    [Fact]
     public void Tokenizer_json_takes_precedence_over_vocab_and_merges()
     {
         using var dir = new TempDirectory();

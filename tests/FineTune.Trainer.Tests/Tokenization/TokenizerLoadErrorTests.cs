@@ -53,6 +53,10 @@ public sealed class TokenizerLoadErrorTests
             ["merges.txt:2", "\"a b c\" is not a merge"]
         },
         {
+            new() { ["tokenizer.json"] = """{"pre_tokenizer": {"type": "Split", "pattern": {"Regex": "(?<"}, "behavior": "Isolated"}, "model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""" },
+            ["tokenizer.json could not be loaded as a tokenizer"]
+        },
+        {
             new() { ["vocab.txt"] = "[PAD]\n", ["tokenizer_config.json"] = "[1," },
             ["tokenizer_config.json is not valid JSON"]
         },

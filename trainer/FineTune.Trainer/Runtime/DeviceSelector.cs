@@ -14,7 +14,7 @@ public static class DeviceSelector
     {
         cudaAvailable ??= torch.cuda.is_available;
         var text = requested.Trim().ToLowerInvariant();
-        if (text is "" or "auto") return cudaAvailable() ? CUDA : CPU;
+        if (text is "" or "auto") return cudaAvailable() ? new Device(DeviceType.CUDA, 0) : CPU;
         if (text == "cpu") return CPU;
         if (text == "cuda" || text.StartsWith("cuda:", StringComparison.Ordinal))
         {
@@ -22,7 +22,7 @@ public static class DeviceSelector
                 throw new ArgumentException(
                     $"device: '{requested}' was requested but no CUDA device is usable (no GPU, or the CPU-only libtorch " +
                     "package is installed); use 'cpu' or 'auto'.");
-            if (text == "cuda") return CUDA;
+            if (text == "cuda") return new Device(DeviceType.CUDA, 0);
             if (int.TryParse(text["cuda:".Length..], out var index) && index >= 0) return new Device(DeviceType.CUDA, index);
         }
         throw new ArgumentException($"device: '{requested}' is not a device; expected auto, cpu, cuda or cuda:N.");

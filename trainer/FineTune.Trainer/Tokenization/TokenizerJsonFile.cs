@@ -71,8 +71,11 @@ public sealed class TokenizerJsonFile
             throw new TokenizerLoadException($"{path}: no \"model\" object; expected a Hugging Face tokenizer.json");
 
         var modelType = GetString(model, "type") ?? (model.TryGetProperty("merges", out _) ? "BPE" : "unknown");
-        var (normalization, lowercase) = ReadNormalizer(path, root);
-        var (byteLevel, prefixSpace, pattern) = ReadPreTokenizer(path, root);
+        // WordPiece (BERT) files are handed to BertTokenizer, which does its own normalization and splitting; only
+        // whether it lower-cases is taken from the file.
+        var isBpe = modelType == "BPE";
+        var (normalization, lowercase) = isBpe ? ReadNormalizer(path, root) : (null, BertLowercase(root));
+        var (byteLevel, prefixSpace, pattern) = isBpe ? ReadPreTokenizer(path, root) : (false, false, null);
         if (!byteLevel && root.TryGetProperty("decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object)
             byteLevel = GetString(decoder, "type") == "ByteLevel";
         var (prefix, suffix) = ReadPostProcessor(root);
@@ -179,6 +182,11 @@ public sealed class TokenizerJsonFile
         }
         return (form, lowercase);
     }
+
+    // BertNormalizer's lowercase is true unless set to false.
+    private static bool BertLowercase(JsonElement root) =>
+        !(root.TryGetProperty("normalizer", out var normalizer) && normalizer.ValueKind == JsonValueKind.Object
+          && normalizer.TryGetProperty("lowercase", out var lower) && lower.ValueKind == JsonValueKind.False);
 
     private static (bool ByteLevel, bool PrefixSpace, string? Pattern) ReadPreTokenizer(string path, JsonElement root)
     {

@@ -63,7 +63,8 @@ public static class TokenizerLoader
         // Added tokens are all matched whole; only those marked special are skipped when decoding with skipSpecialTokens.
         var added = file.AddedTokens.ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
         var special = file.AddedTokens.Where(t => t.Special).ToDictionary(t => t.Content, t => t.Id, StringComparer.Ordinal);
-        var options = new BpeOptions(file.Vocabulary)
+        // The split pattern is compiled inside Create so that a pattern .NET cannot parse is reported as a load error.
+        var bpe = Create(path, () => BpeTokenizer.Create(new BpeOptions(file.Vocabulary)
         {
             Merges = file.Merges,
             SpecialTokens = added.Count == 0 ? null : added,
@@ -73,8 +74,7 @@ public static class TokenizerLoader
             ContinuingSubwordPrefix = file.ContinuingSubwordPrefix,
             EndOfWordSuffix = file.EndOfWordSuffix,
             FuseUnknownTokens = file.FuseUnknown,
-        };
-        var bpe = Create(path, () => BpeTokenizer.Create(options));
+        }));
         var lookup = Lookup(file.Vocabulary, added);
         var prefix = file.SequencePrefix.Select(t => Require(path, "post_processor", t, lookup)).ToList();
         var suffix = file.SequenceSuffix.Select(t => Require(path, "post_processor", t, lookup)).ToList();
