@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Bench;
+using FineTune.Trainer.Methods;
 using FineTune.Trainer.Models.Gpt2;
 using FineTune.Trainer.Runtime;
 using TorchSharp;
@@ -8,12 +10,12 @@ using static TorchSharp.torch;
 
 // Reference model of the trainer benchmark: GPT-style, d=256, 4 layers, 4 heads, vocab 8192, sequence 128,
 // batch 8, AdamW, grad-norm clip 1.0. One JSON line per dtype: tokens/s, MFU over a matmul peak measured here,
-// peak RSS. Usage: bench [--dtype fp32|bf16|all] [--steps N] [--warmup N]
+// peak RSS. Usage: bench [--dtype fp32|bf16|all] [--steps N] [--warmup N] [--method full|lora|adapter|prefix]
 var options = ParseArgs(args);
 var (threads, threadSource) = ThreadSettings.Apply();
 foreach (var dtypeName in options.DTypes)
 {
-    var line = Run(dtypeName, options.Steps, options.Warmup);
+    var line = Run(dtypeName, options.Steps, options.Warmup, options.Method);
     line["threads"] = threads;
     line["threads_from"] = threadSource;
     line["tcmalloc"] = Tcmalloc.IsPreloaded();
@@ -21,7 +23,7 @@ foreach (var dtypeName in options.DTypes)
 }
 return 0;
 
-static Dictionary<string, object> Run(string dtypeName, int steps, int warmup)
+static Dictionary<string, object> Run(string dtypeName, int steps, int warmup, string methodName)
 {
     const int batch = 8, seq = 128, vocab = 8192, d = 256, layers = 4, heads = 4;
     var dtype = dtypeName == "bf16" ? ScalarType.BFloat16 : ScalarType.Float32;
@@ -36,7 +38,11 @@ static Dictionary<string, object> Run(string dtypeName, int steps, int warmup)
     var model = new Gpt2LMHeadModel(config);
     model.to(dtype); // before the optimizer: .to() replaces the parameters
     model.train();
-    var optimizer = optim.AdamW(model.parameters(), lr: 3e-4);
+    var method = MethodRegistry.Create(BenchMethods.Spec(methodName));
+    method.Apply(model);
+    var trainable = method.TrainableParameterNames(model).ToHashSet();
+    var parameters = model.named_parameters().Where(p => trainable.Contains(p.name)).Select(p => p.parameter).ToArray();
+    var optimizer = optim.AdamW(parameters, lr: 3e-4);
     var data = randint(0, vocab, new long[] { batch, seq + 1 }, ScalarType.Int64);
     var inputs = data[.., ..seq].contiguous();
     var targets = data[.., 1..].reshape(-1).contiguous();
@@ -48,7 +54,7 @@ static Dictionary<string, object> Run(string dtypeName, int steps, int warmup)
         var logits = model.Forward(inputs);
         var loss = nn.functional.cross_entropy(logits.reshape(-1, vocab).to(ScalarType.Float32), targets);
         loss.backward();
-        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+        nn.utils.clip_grad_norm_(parameters, 1.0);
         optimizer.step();
     }
 
@@ -65,7 +71,9 @@ static Dictionary<string, object> Run(string dtypeName, int steps, int warmup)
     double modelGflops = flopsPerToken * tokensPerSecond / 1e9;
     return new Dictionary<string, object>
     {
-        ["config"] = $"gpt-d{d}-l{layers}-h{heads}-v{vocab}-seq{seq}-b{batch}-adamw-clip1-{dtypeName}",
+        ["config"] = methodName == "full" ? $"gpt-d{d}-l{layers}-h{heads}-v{vocab}-seq{seq}-b{batch}-adamw-clip1-{dtypeName}" : methodName,
+        ["method"] = BenchMethods.Describe(methodName),
+        ["trainable_params"] = parameters.Sum(p => p.numel()),
         ["dtype"] = dtypeName,
         ["steps"] = steps,
         ["steps_per_s"] = Math.Round(steps / seconds, 3),
@@ -77,9 +85,9 @@ static Dictionary<string, object> Run(string dtypeName, int steps, int warmup)
     };
 }
 
-static (string[] DTypes, int Steps, int Warmup) ParseArgs(string[] args)
+static (string[] DTypes, int Steps, int Warmup, string Method) ParseArgs(string[] args)
 {
-    string dtype = "all";
+    string dtype = "all", method = "full";
     int steps = 30, warmup = 3;
     for (int i = 0; i < args.Length; i++)
     {
@@ -88,6 +96,7 @@ static (string[] DTypes, int Steps, int Warmup) ParseArgs(string[] args)
         {
             case "--dtype": dtype = Value(); break;
             case "--steps": steps = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+            case "--method": method = BenchMethods.Check(Value()); break;
             case "--warmup": warmup = int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown argument '{args[i]}'; expected --dtype fp32|bf16|all, --steps N, --warmup N.");
         }
@@ -98,5 +107,5 @@ static (string[] DTypes, int Steps, int Warmup) ParseArgs(string[] args)
         "fp32" or "bf16" => new[] { dtype },
         _ => throw new ArgumentException($"--dtype: '{dtype}'; expected fp32, bf16 or all."),
     };
-    return (dtypes, steps, warmup);
+    return (dtypes, steps, warmup, method);
 }

@@ -43,6 +43,11 @@ public sealed class BottleneckLayer : nn.Module<Tensor, Tensor>
             adapter_up.weight!.zero_();
             adapter_up.bias!.zero_();
         }
+        if (weight.device.type != DeviceType.CPU || weight.dtype != ScalarType.Float32)
+        {
+            adapter_down.to(weight.device).to(weight.dtype);
+            adapter_up.to(weight.device).to(weight.dtype);
+        }
         RegisterComponents();
     }
 

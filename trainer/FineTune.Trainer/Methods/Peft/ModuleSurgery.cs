@@ -20,7 +20,7 @@ public static class ModuleSurgery
             : throw new PeftException($"the {model.Config.ModelType} model has no module '{path}'.");
 
     /// <summary>Puts <paramref name="replacement"/> where the module at <paramref name="path"/> was.</summary>
-    public static void Replace(ILanguageModel model, string path, nn.Module replacement)
+    public static void Replace(ILanguageModel model, string path, nn.Module<Tensor, Tensor> replacement)
     {
         var dot = path.LastIndexOf('.');
         var parent = dot < 0 ? model.Module : Get(model, path[..dot]);
@@ -30,9 +30,7 @@ public static class ModuleSurgery
             throw new NotSupportedException(
                 $"module '{path}' of the {model.Config.ModelType} model cannot be wrapped: its field in {parent.GetType().Name} " +
                 $"is {(field is null ? "missing" : $"typed {field.FieldType.Name}")}; it must be typed nn.Module<Tensor, Tensor>.");
-        parent.register_module(name, null!);
-        parent.register_module(name, replacement);
-        field.SetValue(parent, replacement);
+        ModuleReplacer.Replace(model.Module, path, (nn.Module<Tensor, Tensor>)replacement);
     }
 
     /// <summary>Adds <paramref name="module"/> as a new child <paramref name="name"/> of the root (prefix encoders).</summary>

@@ -1,0 +1,39 @@
+using FineTune.Api.V1Alpha1;
+
+namespace FineTune.Trainer.Bench;
+
+/// <summary>The fine-tuning method configurations the benchmark measures, by config name.</summary>
+internal static class BenchMethods
+{
+    private static readonly Dictionary<string, (string Description, Action<FineTuneJobSpec> Configure, FineTuneMethod Method)> Configs = new()
+    {
+        ["full"] = ("full", _ => { }, FineTuneMethod.Full),
+        // LoRA r=8 on q, k, v and o: GPT-2 fuses q/k/v in c_attn; o is attn.c_proj.
+        ["lora"] = ("lora r=8 alpha=16 on c_attn, attn.c_proj", s => s.Lora = new LoraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] }, FineTuneMethod.Lora),
+        ["adapter"] = ("adapter houlsby reduction 16 relu", s => s.Adapter = new AdapterOptions(), FineTuneMethod.Adapter),
+        ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+        ["ptuning-v2"] = ("ptuning-v2 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+    };
+
+    /// <summary>The spec selecting config <paramref name="name"/>.</summary>
+    public static FineTuneJobSpec Spec(string name)
+    {
+        var (_, configure, method) = Configs[name];
+        var spec = new FineTuneJobSpec
+        {
+            Method = method,
+            Model = new ModelSpec { Uri = "bench" },
+            Dataset = new DatasetSpec { Uri = "bench" },
+            Output = new OutputSpec { Uri = "bench" },
+        };
+        configure(spec);
+        return spec;
+    }
+
+    /// <summary>A one-line description of config <paramref name="name"/>.</summary>
+    public static string Describe(string name) => Configs[name].Description;
+
+    /// <summary>Returns <paramref name="name"/> when it is a known config.</summary>
+    public static string Check(string name) => Configs.ContainsKey(name) ? name
+        : throw new ArgumentException($"--method: '{name}'; expected one of: {string.Join(", ", Configs.Keys)}.");
+}
