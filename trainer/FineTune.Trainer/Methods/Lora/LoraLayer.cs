@@ -28,6 +28,7 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
 
     private readonly Dropout lora_dropout;
     private readonly bool _fanInFanOut;
+    private readonly double _dropout;
 
     /// <summary>Wraps <paramref name="baseWeights"/> with a rank-<paramref name="rank"/> update.</summary>
     public LoraLayer(LinearWeights baseWeights, int rank, double scaling, double dropout) : base(nameof(LoraLayer))
@@ -40,6 +41,7 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
         lora_A = nn.Linear(baseWeights.InFeatures, rank, hasBias: false);
         lora_B = nn.Linear(rank, baseWeights.OutFeatures, hasBias: false);
         lora_dropout = nn.Dropout(dropout);
+        _dropout = dropout;
         using (no_grad()) lora_B.weight!.zero_();
         var device = weight.device;
         if (device.type != DeviceType.CPU || weight.dtype != ScalarType.Float32) { lora_A.to(device).to(weight.dtype); lora_B.to(device).to(weight.dtype); }
@@ -69,7 +71,9 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
         var output = LinearWeights.Project(input, weight, bias, _fanInFanOut);
         if (!Enabled || Merged) return output;
         using var scope = NewDisposeScope();
-        var update = lora_B.forward(lora_A.forward(lora_dropout.forward(input))).mul(Scaling);
+        // Dropout with p = 0 would still copy the input in training mode: skip it.
+        var dropped = _dropout > 0 ? lora_dropout.forward(input) : input;
+        var update = lora_B.forward(lora_A.forward(dropped)).mul(Scaling);
         return output.add_(update).MoveToOuterDisposeScope();
     }
 
