@@ -94,7 +94,3 @@ public sealed class CelRuleAttribute(string rule, string message) : Attribute
     /// <summary>Optional CEL expression producing the message, used to include the offending value.</summary>
     public string? MessageExpression { get; init; }
 }
-
-/// <summary>A property the API server owns: kept out of the spec schema's required list and never defaulted.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class NoDefaultAttribute : Attribute;
