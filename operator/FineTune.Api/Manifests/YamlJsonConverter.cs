@@ -28,11 +28,6 @@ public static partial class YamlJsonConverter
                 {
                     var key = keyNode is YamlScalarNode scalarKey ? scalarKey.Value ?? "" : keyNode.ToString();
                     var childPath = FieldPath.Child(path, key);
-                    if (obj.ContainsKey(key))
-                    {
-                        throw new YamlException(keyNode.Start, keyNode.End, $"duplicate key \"{key}\"");
-                    }
-
                     // A field's own line is where its key is written; nested values are found through their own paths.
                     positions[childPath] = keyNode.Start;
                     obj[key] = Convert(valueNode, childPath, positions);

@@ -92,6 +92,20 @@ public static class CelRuleEvaluator
         }
     }
 
+    /// <summary>Null when <paramref name="expression"/> compiles in the rule environment, otherwise the compiler's message.</summary>
+    public static string? CompileError(string expression)
+    {
+        try
+        {
+            Program(expression);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return e.Message;
+        }
+    }
+
     private static string MessageOf(CelRule rule, Dictionary<string, object?> variables)
     {
         if (rule.MessageExpression is not null)

@@ -65,6 +65,9 @@ public sealed class StructuralSchema
     /// <summary>nullable.</summary>
     public bool Nullable { get; private init; }
 
+    /// <summary>What the field means, from the API types' XML docs.</summary>
+    public string? Description { get; private init; }
+
     /// <summary>Value filled in when the field is absent.</summary>
     public JsonNode? Default { get; private init; }
 
@@ -104,6 +107,7 @@ public sealed class StructuralSchema
                 || (type == "object" && properties.Count == 0 && json["additionalProperties"] is null),
             Nullable = (bool?)json["nullable"] ?? false,
             Default = json["default"]?.DeepClone(),
+            Description = (string?)json["description"],
             Rules = json["x-kubernetes-validations"] is JsonArray rules
                 ? rules.Select(r => new CelRule((string)r!["rule"]!, (string?)r["message"], (string?)r["messageExpression"], (string?)r["fieldPath"])).ToList()
                 : [],
