@@ -197,7 +197,9 @@ public sealed class RunPlanner(OperatorOptions options)
                 Conditions.Set(Conds, ConditionTypes.Admitted, ConditionStatus.True, reason, decision.Message, generation, now);
                 status.Queue = new QueueStatus { Name = decision.Queue, Position = 0 };
                 status.StartTime ??= now;
-                plan.Events.Add(JobEvent.Normal("Admitted", $"admitted by queue {decision.Queue}: {decision.Message}"));
+                // Admission straight away is part of starting; only the end of a wait is worth an event.
+                if (status.Phase == JobPhase.Queued)
+                    plan.Events.Add(JobEvent.Normal("Admitted", $"admitted by queue {decision.Queue}: {decision.Message}"));
                 return true;
             }
             var wasQueued = status.Phase == JobPhase.Queued;

@@ -21,7 +21,7 @@ public class AdmissionTests : ClusterFixture
         MarkSucceeded(first);
         await WaitForPhase("first", JobPhase.Succeeded);
         await WaitForTrainingJob("second", "train");
-        var admitted = Get("second")!;
-        Assert.True(Conditions.IsTrue(admitted.Status!.Conditions, ConditionTypes.Admitted));
+        // The status is written right after the Job is created.
+        await Eventually(() => Get("second"), j => Conditions.IsTrue(j.Status?.Conditions, ConditionTypes.Admitted), "second to be admitted");
     }
 }
