@@ -54,6 +54,24 @@ public sealed class HuggingFaceCheckpointTests
     }
 
     [Fact]
+    public void Saved_safetensors_header_carries_the_pytorch_format_metadata()
+    {
+        using var dir = new TempDirectory();
+        manual_seed(6);
+        HuggingFaceCheckpoint.Save(ModelRegistry.Create(ModelPresets.Create("gpt2", "tiny", 61, 64)), dir.Path);
+
+        var bytes = File.ReadAllBytes(Path.Combine(dir.Path, "model.safetensors"));
+        long length = BitConverter.ToInt64(bytes, 0);
+        var header = JsonNode.Parse(bytes.AsSpan(8, (int)length))!.AsObject();
+
+        Assert.Equal(0, length % 8);
+        Assert.Equal("pt", header["__metadata__"]!["format"]!.GetValue<string>());
+        long dataEnd = header.Where(kv => kv.Key != "__metadata__")
+            .Max(kv => kv.Value!["data_offsets"]![1]!.GetValue<long>());
+        Assert.Equal(bytes.Length, 8 + length + dataEnd);
+    }
+
+    [Fact]
     public void Missing_tensor_is_an_error_naming_it()
     {
         using var dir = CopyOfReference("llama");
