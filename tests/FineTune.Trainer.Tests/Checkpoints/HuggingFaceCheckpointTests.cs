@@ -72,6 +72,31 @@ public sealed class HuggingFaceCheckpointTests
     }
 
     [Fact]
+    public void Sharded_safetensors_with_an_index_load_like_a_single_file()
+    {
+        using var dir = CopyOfReference("llama");
+        var single = Path.Combine(dir.Path, "model.safetensors");
+        var tensors = Safetensors.LoadStateDict(single);
+        var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
+        var first = names.Take(names.Count / 2).ToDictionary(n => n, n => tensors[n]);
+        var second = names.Skip(names.Count / 2).ToDictionary(n => n, n => tensors[n]);
+        Safetensors.SaveStateDict(Path.Combine(dir.Path, "model-00001-of-00002.safetensors"), first);
+        Safetensors.SaveStateDict(Path.Combine(dir.Path, "model-00002-of-00002.safetensors"), second);
+        var map = new JsonObject();
+        foreach (var n in first.Keys) map[n] = "model-00001-of-00002.safetensors";
+        foreach (var n in second.Keys) map[n] = "model-00002-of-00002.safetensors";
+        File.WriteAllText(Path.Combine(dir.Path, "model.safetensors.index.json"), new JsonObject { ["weight_map"] = map }.ToJsonString());
+        var (reference, _) = HuggingFaceCheckpoint.Load(dir.Path);
+        File.Delete(single);
+
+        var (sharded, _) = HuggingFaceCheckpoint.Load(dir.Path);
+
+        var expected = reference.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in sharded.Module.named_parameters())
+            Assert.True(parameter.eq(expected[name]).all().item<bool>(), name);
+    }
+
+    [Fact]
     public void Missing_tensor_is_an_error_naming_it()
     {
         using var dir = CopyOfReference("llama");
