@@ -8,6 +8,9 @@ using FineTune.Trainer.StorageBench;
 
 // Checkpoint save and load against raw transfers of the same files with the same parallelism, in one run: the ratio
 // is what the checkpoint protocol (hashing, listing, manifest, verification) costs on top of moving the bytes.
+if (args.Length > 0 && args[0] == SaveCheckpointCommand.Name)
+    return await SaveCheckpointCommand.RunAsync(args[1..]);
+
 BenchOptions options;
 try
 {
