@@ -22,9 +22,19 @@ catch (ArgumentException error)
     return 2;
 }
 
-var target = StorageUri.Parse(options.Target).AsPrefix();
+StorageUri target;
+try
+{
+    target = StorageUri.Parse(options.Target).AsPrefix();
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"--target: {error.Message}");
+    return 2;
+}
+
 using var storage = target.IsS3
-    ? ObjectStorage.ForJob(new StorageSpec { Endpoint = options.Endpoint ?? throw new ArgumentException("--endpoint is required for s3:// targets") })
+    ? ObjectStorage.ForJob(new StorageSpec { Endpoint = options.Endpoint! })
     : new ObjectStorage();
 
 var work = Directory.CreateTempSubdirectory("storage-bench-").FullName;

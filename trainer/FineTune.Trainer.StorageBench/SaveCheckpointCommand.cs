@@ -29,7 +29,11 @@ public static class SaveCheckpointCommand
         for (var i = 3; i + 1 < args.Length; i += 2)
         {
             if (args[i] == "--endpoint") endpoint = args[i + 1];
-            else if (args[i] == "--parallelism") parallelism = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            else if (args[i] == "--parallelism" && !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out parallelism))
+            {
+                Console.Error.WriteLine($"--parallelism is '{args[i + 1]}'; expected a positive whole number");
+                return 2;
+            }
         }
 
         var run = StorageUri.Parse(args[1]);
