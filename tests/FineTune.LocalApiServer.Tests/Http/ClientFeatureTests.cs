@@ -3,7 +3,7 @@ using k8s.LeaderElection;
 using k8s.LeaderElection.ResourceLock;
 using k8s.Models;
 
-namespace FineTune.LocalApiServer.Tests.Clients;
+namespace FineTune.LocalApiServer.Tests.Http;
 
 /// <summary>Client features the operator builds on, run against the server unchanged.</summary>
 public sealed class ClientFeatureTests : ServerFixture
