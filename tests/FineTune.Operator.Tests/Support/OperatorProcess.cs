@@ -1,0 +1,56 @@
+using FineTune.Operator.Configuration;
+using FineTune.Operator.Runtime;
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Prometheus;
+
+namespace FineTune.Operator.Tests.Support;
+
+/// <summary>One operator replica in the test process: the real host wiring on its own client and metrics registry.</summary>
+public sealed class OperatorProcess : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private OperatorProcess(IHost host, CountingHandler counter)
+    {
+        this.host = host;
+        Counter = counter;
+    }
+
+    public CountingHandler Counter { get; }
+
+    public OperatorState State => host.Services.GetRequiredService<OperatorState>();
+
+    public static async Task<OperatorProcess> StartAsync(string serverUrl, Action<OperatorOptions>? configure = null)
+    {
+        var counter = new CountingHandler();
+        var client = new Kubernetes(new KubernetesClientConfiguration { Host = serverUrl }, counter);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddFineTuneOperator(options =>
+        {
+            options.TrainerImage = "registry.local/trainer:test";
+            options.WatchNamespace = "ml";
+            options.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
+            options.RetryMaxDelay = TimeSpan.FromSeconds(1);
+            options.QueuedRequeue = TimeSpan.FromMilliseconds(200);
+            options.LeaderElection.Enabled = false;
+            options.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(2);
+            options.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(1.5);
+            options.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(200);
+            options.LeaderElection.LeaseNamespace = "ml";
+            configure?.Invoke(options);
+        }, client, Prometheus.Metrics.NewCustomRegistry());
+        var host = builder.Build();
+        await host.StartAsync();
+        return new OperatorProcess(host, counter);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync(TimeSpan.FromSeconds(10));
+        host.Dispose();
+    }
+}
