@@ -19,7 +19,6 @@ public abstract class ServerFixture : IAsyncLifetime
     protected virtual LocalApiServerOptions Options => new()
     {
         CrdPaths = [Path.Combine(AppContext.BaseDirectory, "TestData", "widgets.yaml")],
-        ValidateCustomResources = false,
     };
 
     public virtual async Task InitializeAsync()
