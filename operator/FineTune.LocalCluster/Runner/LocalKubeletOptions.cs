@@ -32,6 +32,12 @@ public sealed record LocalKubeletOptions
     /// </summary>
     public TimeSpan MaxGracePeriod { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// URL of the API server the pods talk to (status.progress patches). When set, each pod gets a kubeconfig for it in
+    /// its directory and KUBECONFIG pointing there, the local stand-in for the in-cluster service account.
+    /// </summary>
+    public string? ApiServerUrl { get; init; }
+
     /// <summary>How often a pod that cannot start yet (missing Secret or ConfigMap) is tried again.</summary>
     public TimeSpan ConfigRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -52,6 +52,8 @@ public sealed class PodLaunchBuilder(ObjectAccess objects, LocalKubeletOptions o
             if (kept.Length == 0) env.Remove(TrainerEnvironment.LdPreload);
             else env[TrainerEnvironment.LdPreload] = kept;
         }
+        if (options.ApiServerUrl is { } url && !env.ContainsKey("KUBECONFIG"))
+            env["KUBECONFIG"] = Kubeconfig.Write(Path.Combine(podDirectory, "kubeconfig"), url, ns);
         foreach (var name in options.InheritedVariables)
             if (!env.ContainsKey(name) && Environment.GetEnvironmentVariable(name) is { } value)
                 env[name] = value;
