@@ -18,7 +18,10 @@ build: ## Build every project (warnings are errors)
 	$(DOTNET) build $(SOLUTION) -c $(CONFIGURATION)
 
 test: build ## Run every test project
-	$(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build --logger "console;verbosity=normal"
+	@set -o pipefail; $(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build 2>&1 | tee .test-output.log; status=$$?; \
+	  awk '/(Passed|Failed)! +- +Failed: / { gsub(",", ""); f += $$5; p += $$7; s += $$9 } \
+	    END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' .test-output.log; \
+	  rm -f .test-output.log; exit $$status
 
 manifests: ## Regenerate crds/ from the C# API types
 	$(DOTNET) run --project operator/FineTune.CrdGen -c $(CONFIGURATION) -- crds

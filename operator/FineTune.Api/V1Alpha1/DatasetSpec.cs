@@ -10,11 +10,11 @@ namespace FineTune.Api.V1Alpha1;
 public sealed class DatasetSpec
 {
     /// <summary>The training records, one JSON object per line.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public required string Uri { get; set; }
 
     /// <summary>Separate validation records; otherwise validationSplit holds out a share of the training set.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public string? ValidationUri { get; set; }
 
     /// <summary>Share of the training records held out for validation, after a seeded shuffle.</summary>

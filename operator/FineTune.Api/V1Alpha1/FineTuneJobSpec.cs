@@ -94,7 +94,7 @@ public sealed class FineTuneJobSpec
     public ResourcesSpec Resources { get; set; } = new();
 
     /// <summary>Trainer image; when empty the operator's configured image is used.</summary>
-    [Pattern(Patterns.Image, Patterns.ImageAccepted)]
+    [Pattern(Patterns.Image, Patterns.ImageAccepted), Length(Max = 1024)]
     public string? Image { get; set; }
 
     /// <summary>Priority and queueing.</summary>

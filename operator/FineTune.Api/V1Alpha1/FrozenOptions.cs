@@ -16,6 +16,6 @@ public sealed class FrozenOptions
 
     /// <summary>Extra parameters to train, by module name or wildcard pattern (e.g. h.*.ln_*).</summary>
     [ItemCount(Max = 256)]
-    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted)]
+    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted), Length(Min = 1, Max = 256)]
     public List<string>? TrainableModules { get; set; }
 }

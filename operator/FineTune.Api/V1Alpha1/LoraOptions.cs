@@ -25,7 +25,7 @@ public class LoraOptions
     /// architecture's attention projections (q_proj and v_proj; c_attn for gpt2; query and value for bert).
     /// </summary>
     [ItemCount(Min = 1, Max = 256)]
-    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted)]
+    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted), Length(Min = 1, Max = 256)]
     public List<string>? TargetModules { get; set; }
 
     /// <summary>Rank-stabilised scaling alpha/√r (Kalajdzievski, 2023).</summary>
@@ -33,6 +33,6 @@ public class LoraOptions
 
     /// <summary>Modules trained in full and saved with the adapter, e.g. a classification head (score, classifier).</summary>
     [ItemCount(Max = 64)]
-    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted)]
+    [Pattern(Patterns.ModulePattern, Patterns.ModulePatternAccepted), Length(Min = 1, Max = 256)]
     public List<string>? ModulesToSave { get; set; }
 }

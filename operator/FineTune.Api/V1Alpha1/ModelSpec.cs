@@ -9,11 +9,11 @@ namespace FineTune.Api.V1Alpha1;
 public sealed class ModelSpec
 {
     /// <summary>Directory of the model: s3://bucket/prefix/, file:///path or a path.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public required string Uri { get; set; }
 
     /// <summary>Directory of the tokenizer files when they are not beside the model.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public string? TokenizerUri { get; set; }
 
     /// <summary>Number of classes for a sequence-classification head (classification datasets).</summary>

@@ -6,7 +6,7 @@ namespace FineTune.Api.V1Alpha1;
 public sealed class OutputSpec
 {
     /// <summary>Prefix for checkpoints and results.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public required string Uri { get; set; }
 
     /// <summary>adapter, merged or both. Left out: adapter for adapter methods, the whole model otherwise.</summary>

@@ -11,15 +11,15 @@ public sealed class ResourcesSpec
     public int Gpus { get; set; } = 1;
 
     /// <summary>Extended resource the GPUs are requested as, e.g. nvidia.com/gpu or a MIG profile nvidia.com/mig-1g.10gb.</summary>
-    [Pattern(Patterns.ExtendedResource, Patterns.ExtendedResourceAccepted)]
+    [Pattern(Patterns.ExtendedResource, Patterns.ExtendedResourceAccepted), Length(Max = 253)]
     public string GpuResourceName { get; set; } = "nvidia.com/gpu";
 
     /// <summary>CPU request and limit; also sets the trainer's thread count.</summary>
-    [IntOrString, Pattern(Patterns.Quantity, Patterns.QuantityAccepted)]
+    [IntOrString, Pattern(Patterns.Quantity, Patterns.QuantityAccepted), Length(Max = 64)]
     public string? Cpu { get; set; }
 
     /// <summary>Memory request and limit.</summary>
-    [IntOrString, Pattern(Patterns.Quantity, Patterns.QuantityAccepted)]
+    [IntOrString, Pattern(Patterns.Quantity, Patterns.QuantityAccepted), Length(Max = 64)]
     public string? Memory { get; set; }
 
     /// <summary>auto (cuda when gpus is above 0), cpu or cuda.</summary>

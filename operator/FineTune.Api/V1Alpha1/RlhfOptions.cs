@@ -23,7 +23,7 @@ public sealed class RlhfOptions
     public PolicyMethod PolicyMethod { get; set; } = PolicyMethod.Lora;
 
     /// <summary>An existing reward model (HF layout with a one-output score head), for pipelines without a reward stage.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public string? RewardModelUri { get; set; }
 
     /// <summary>The stages in the order they run.</summary>

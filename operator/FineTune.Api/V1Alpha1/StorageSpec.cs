@@ -9,7 +9,7 @@ namespace FineTune.Api.V1Alpha1;
 public sealed class StorageSpec
 {
     /// <summary>S3 endpoint, e.g. http://minio.minio.svc:9000; https enables TLS.</summary>
-    [Pattern(Patterns.HttpEndpoint, Patterns.HttpEndpointAccepted)]
+    [Pattern(Patterns.HttpEndpoint, Patterns.HttpEndpointAccepted), Length(Max = 2048)]
     public required string Endpoint { get; set; }
 
     /// <summary>Name of a Secret holding the access key and secret key. Left out: the pod's own identity is used.</summary>

@@ -9,7 +9,7 @@ namespace FineTune.Api.V1Alpha1;
 public sealed class UpftOptions
 {
     /// <summary>Unlabeled prompts, one <c>{"prompt": ...}</c> per line.</summary>
-    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted)]
+    [Pattern(Patterns.StorageUri, Patterns.StorageUriAccepted), Length(Min = 1, Max = 2048)]
     public required string PromptsUri { get; set; }
 
     /// <summary>Tokens of each sampled answer trained on.</summary>

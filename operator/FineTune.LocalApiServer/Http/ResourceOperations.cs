@@ -73,8 +73,19 @@ public sealed class ResourceOperations(ObjectStore store, ResourceRegistry regis
                 else desired.Remove("status");
             }
         }
-        if (options.ValidateCustomResources) CustomResourceAdmission.Admit(type, desired, current.CloneObject());
+        if (options.ValidateCustomResources && !SameContent(desired, current.Object))
+            CustomResourceAdmission.Admit(type, desired, current.CloneObject());
         return desired;
+    }
+
+    /// <summary>True when a write would store nothing new (metadata.resourceVersion aside): no need to validate it again.</summary>
+    private static bool SameContent(JsonObject desired, JsonObject current)
+    {
+        var a = (JsonObject)desired.DeepClone();
+        var b = (JsonObject)current.DeepClone();
+        ObjectMetadata.Of(a).Remove("resourceVersion");
+        ObjectMetadata.Of(b).Remove("resourceVersion");
+        return JsonNode.DeepEquals(a, b);
     }
 
     private static void CheckKind(ResourceType type, JsonObject body)

@@ -95,35 +95,43 @@ public sealed partial class ObjectStore
     }
 
     /// <summary>
-    /// Read-modify-write under the store's lock. <paramref name="change"/> gets a copy of the current object and returns
-    /// the desired one. A resourceVersion in the result that differs from the current one is 409 Conflict (an empty one
-    /// means an unconditional update). Server-owned metadata is kept; generation grows when anything but metadata (and
-    /// status, for resources with a status subresource) changed. An unchanged object is not written again. An object
-    /// being deleted whose last finalizer is removed is deleted.
+    /// Read-modify-write with optimistic concurrency, like the Kubernetes registry's guaranteed update.
+    /// <paramref name="change"/> gets the current object and a copy of it and returns the desired object; it runs
+    /// outside the store's lock (so slow work such as schema validation does not serialize every write) and is run
+    /// again on the newer object if another write landed meanwhile, so it must have no side effects. A
+    /// resourceVersion in the result that differs from the current one is 409 Conflict (an empty one means an
+    /// unconditional update). Server-owned metadata is kept; generation grows when anything but metadata (and status,
+    /// for resources with a status subresource) changed. An unchanged object is not written again. An object being
+    /// deleted whose last finalizer is removed is deleted.
     /// </summary>
     public StoredObject Update(ResourceType type, string? ns, string name, Func<StoredObject, JsonObject, JsonObject> change)
     {
-        lock (_gate)
+        while (true)
         {
-            var current = Find(type, ns, name) ?? throw ApiException.NotFound(type.Group, type.Plural, name);
+            var current = Get(type, ns, name) ?? throw ApiException.NotFound(type.Group, type.Plural, name);
             var desired = change(current, current.CloneObject());
-            var requested = ObjectMetadata.ResourceVersion(desired);
-            if (requested.Length > 0 && requested != current.ResourceVersion.ToString())
-                throw ApiException.Conflict(type.Group, type.Plural, name,
-                    "the object has been modified; please apply your changes to the latest version and try again");
-            var bodyName = ObjectMetadata.Name(desired);
-            if (bodyName.Length > 0 && bodyName != name)
-                throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
-
-            KeepServerFields(current.Object, desired, type);
-            if (ObjectMetadata.IsDeleting(current.Object))
+            lock (_gate)
             {
-                var added = ObjectMetadata.Finalizers(desired).Except(ObjectMetadata.Finalizers(current.Object)).ToList();
-                if (added.Count > 0)
-                    throw ApiException.Invalid(type.Group, type.Kind, name, [new StatusCause("FieldValueForbidden", "metadata.finalizers",
-                        $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(", ", added)}]")]);
+                var latest = Find(type, ns, name) ?? throw ApiException.NotFound(type.Group, type.Plural, name);
+                if (latest.ResourceVersion != current.ResourceVersion) continue;
+                var requested = ObjectMetadata.ResourceVersion(desired);
+                if (requested.Length > 0 && requested != current.ResourceVersion.ToString())
+                    throw ApiException.Conflict(type.Group, type.Plural, name,
+                        "the object has been modified; please apply your changes to the latest version and try again");
+                var bodyName = ObjectMetadata.Name(desired);
+                if (bodyName.Length > 0 && bodyName != name)
+                    throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+
+                KeepServerFields(current.Object, desired, type);
+                if (ObjectMetadata.IsDeleting(current.Object))
+                {
+                    var added = ObjectMetadata.Finalizers(desired).Except(ObjectMetadata.Finalizers(current.Object)).ToList();
+                    if (added.Count > 0)
+                        throw ApiException.Invalid(type.Group, type.Kind, name, [new StatusCause("FieldValueForbidden", "metadata.finalizers",
+                            $"Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{string.Join(", ", added)}]")]);
+                }
+                return Write(current, desired);
             }
-            return Write(current, desired);
         }
     }
 
