@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using FineTune.Api.Contract;
+using FineTune.Api.Manifests;
+using FineTune.Trainer.Cli.Progress;
+using FineTune.Trainer.Jobs;
+using FineTune.Trainer.Runtime;
+using FineTune.Trainer.Training;
+
+namespace FineTune.Trainer.Cli.Commands;
+
+/// <summary>
+/// <c>trainer run JOB.yaml [--stage S] [--run-id ID] [--json]</c>: trains one stage of a FineTuneJob on this machine
+/// (or in a training pod). Outputs go to spec.output.uri/&lt;run id&gt;/; a run id that already has checkpoints resumes.
+/// SIGTERM writes a checkpoint after the current step and exits 143.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var manifest = new Argument<FileInfo>("job") { Description = "FineTuneJob YAML file" };
+        var stage = new Option<string?>("--stage") { Description = "Stage to run (train for single-stage methods)" };
+        var runId = new Option<string?>("--run-id") { Description = $"Run id (default: ${TrainerEnvironment.RunId}, else the time)" };
+        var json = new Option<bool>("--json") { Description = "JSON log lines even on a terminal" };
+        var command = new Command("run", "Train one stage of a FineTuneJob");
+        command.Arguments.Add(manifest);
+        command.Options.Add(stage);
+        command.Options.Add(runId);
+        command.Options.Add(json);
+        command.SetAction(parse => Run(parse.GetValue(manifest)!, parse.GetValue(stage), parse.GetValue(runId),
+            parse.GetValue(json) || !TerminalProgress.IsTerminal, Console.Out, Console.Error));
+        return command;
+    }
+
+    /// <summary>Runs the job; returns the exit code.</summary>
+    public static int Run(FileInfo file, string? stage, string? runId, bool jsonLines, TextWriter output, TextWriter errors,
+        CancellationToken cancellation = default) => CommandErrors.Guard(errors, () =>
+    {
+        var loaded = ManifestLoader.LoadFile(file.FullName);
+        if (!loaded.IsValid)
+        {
+            foreach (var error in loaded.Errors) errors.WriteLine(error.ToString());
+            return TrainerExitCodes.InvalidInput;
+        }
+        if (loaded.Jobs.Count != 1)
+            throw new JobInputException($"{file}: holds {loaded.Jobs.Count} FineTuneJobs; run takes a file with exactly one.");
+
+        var resolver = new LocalUriResolver(file.DirectoryName ?? ".");
+        var plan = JobPlanner.Plan(loaded.Jobs[0], stage, RunIds.Resolve(runId), resolver, uri => resolver.ToPath(uri, "spec.output.uri"));
+        var (threads, source) = ThreadSettings.Apply();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true; // finish the step, write a checkpoint, then exit 143
+            stop.Cancel();
+        });
+
+        JobResult Work(ITrainingObserver observer)
+        {
+            observer.OnMessage($"threads: {threads} ({source}); tcmalloc {(Tcmalloc.IsPreloaded() ? "preloaded" : "not preloaded")}");
+            return JobRunner.Run(plan, observer, stop.Token);
+        }
+
+        var result = jsonLines ? Work(new JsonLinesObserver(output)) : TerminalProgress.Run(Work);
+        if (result.Interrupted)
+        {
+            errors.WriteLine($"interrupted at step {result.Steps}: checkpoint written under {plan.CheckpointsDirectory}; run again with --run-id {plan.RunId} to resume");
+            return TrainerExitCodes.Interrupted;
+        }
+        output.WriteLine(jsonLines
+            ? System.Text.Json.JsonSerializer.Serialize(new { @event = "done", result_file = plan.ResultFile, outputs = result.Outputs })
+            : $"done: {result.Steps} steps; outputs: {string.Join(", ", result.Outputs.Values)}; summary: {plan.ResultFile}");
+        return TrainerExitCodes.Success;
+    });
+}

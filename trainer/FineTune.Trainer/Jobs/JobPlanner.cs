@@ -1,0 +1,40 @@
+using FineTune.Api.Schema;
+using FineTune.Api.V1Alpha1;
+using FineTune.Trainer.Methods;
+
+namespace FineTune.Trainer.Jobs;
+
+/// <summary>Resolves a job and a stage into a <see cref="JobPlan"/>, checking what can be checked before loading anything.</summary>
+public static class JobPlanner
+{
+    /// <summary>The stage name of single-stage methods.</summary>
+    public const string DefaultStage = "train";
+
+    /// <summary>Plans <paramref name="stage"/> (null: the default) of <paramref name="job"/>.</summary>
+    public static JobPlan Plan(FineTuneJob job, string? stage, string runId, IUriResolver resolver, Func<string, string> outputPath)
+    {
+        var spec = job.Spec;
+        var methodName = JsonNames.OfEnumValue(spec.Method);
+        if (!MethodRegistry.IsSupported(spec.Method))
+            throw new JobInputException(
+                $"spec.method: '{methodName}' is not implemented by this trainer; supported: {string.Join(", ", MethodRegistry.Supported)}.");
+        stage ??= DefaultStage;
+        if (stage != DefaultStage)
+            throw new JobInputException($"--stage: '{stage}' is not a stage of method {methodName}; it has one stage, '{DefaultStage}'.");
+        var dataset = spec.Dataset ?? throw new JobInputException($"spec.dataset: required for method {methodName}.");
+
+        var model = resolver.Directory(spec.Model.Uri, "spec.model.uri");
+        return new JobPlan
+        {
+            Job = job,
+            Stage = stage,
+            RunId = runId,
+            ModelDirectory = model,
+            TokenizerDirectory = spec.Model.TokenizerUri is { } tokenizer ? resolver.Directory(tokenizer, "spec.model.tokenizerUri") : model,
+            TrainFile = resolver.File(dataset.Uri, "spec.dataset.uri"),
+            ValidationFile = dataset.ValidationUri is { } validation ? resolver.File(validation, "spec.dataset.validationUri") : null,
+            RunDirectory = Path.Combine(outputPath(spec.Output.Uri), runId),
+            Dataset = dataset,
+        };
+    }
+}

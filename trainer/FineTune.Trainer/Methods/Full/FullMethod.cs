@@ -1,0 +1,33 @@
+using FineTune.Api.V1Alpha1;
+using FineTune.Trainer.Models;
+
+namespace FineTune.Trainer.Methods.Full;
+
+/// <summary>Full fine-tuning: every parameter of the model trains. The export is the whole model.</summary>
+public sealed class FullMethod : IFineTuneMethod
+{
+    /// <inheritdoc />
+    public string Name => "full";
+
+    /// <inheritdoc />
+    public void Apply(ILanguageModel model) =>
+        ParameterSelection.RequireGradientsOnly(model, TrainableParameterNames(model).ToHashSet(StringComparer.Ordinal));
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> TrainableParameterNames(ILanguageModel model) =>
+        model.Module.named_parameters().Select(p => p.name).ToArray();
+
+    /// <inheritdoc />
+    public SaveMode ResolveSave(SaveMode? requested) => requested switch
+    {
+        null or SaveMode.Merged => SaveMode.Merged,
+        _ => throw MergedExport.NoAdapter(Name),
+    };
+
+    /// <inheritdoc />
+    public void Export(ILanguageModel model, string directory, SaveMode kind)
+    {
+        if (kind != SaveMode.Merged) throw MergedExport.NoAdapter(Name);
+        MergedExport.Write(model, directory);
+    }
+}

@@ -1,0 +1,35 @@
+using FineTune.Api.Schema;
+using FineTune.Api.V1Alpha1;
+using FineTune.Trainer.Methods.Frozen;
+using FineTune.Trainer.Methods.Full;
+
+namespace FineTune.Trainer.Methods;
+
+/// <summary>
+/// Maps spec.method to the implementation, built from the job spec (its option block). Adding a method is one line.
+/// </summary>
+public static class MethodRegistry
+{
+    private static readonly Dictionary<FineTuneMethod, Func<FineTuneJobSpec, IFineTuneMethod>> Factories = new()
+    {
+        [FineTuneMethod.Full] = _ => new FullMethod(),
+        [FineTuneMethod.Frozen] = spec => new FrozenMethod(spec.Frozen ?? new FrozenOptions()),
+    };
+
+    /// <summary>The methods this trainer build can run, by their spec names.</summary>
+    public static IReadOnlyList<string> Supported =>
+        Factories.Keys.Select(m => JsonNames.OfEnumValue(m)).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when <paramref name="method"/> has an implementation.</summary>
+    public static bool IsSupported(FineTuneMethod method) => Factories.ContainsKey(method);
+
+    /// <summary>The implementation of <paramref name="spec"/>.method configured by its option block.</summary>
+    /// <exception cref="NotSupportedException">The method has no implementation in this build.</exception>
+    public static IFineTuneMethod Create(FineTuneJobSpec spec)
+    {
+        if (!Factories.TryGetValue(spec.Method, out var factory))
+            throw new NotSupportedException(
+                $"spec.method: '{JsonNames.OfEnumValue(spec.Method)}' is not implemented by this trainer; supported: {string.Join(", ", Supported)}.");
+        return factory(spec);
+    }
+}
