@@ -17,8 +17,9 @@ public sealed class LocalCluster : IAsyncDisposable
 {
     private OperatorHost? _operator;
 
-    private LocalCluster(LocalKubeApiServer server, JobDriver jobs, LocalKubelet kubelet, string kubeconfigPath)
+    private LocalCluster(LocalKubeApiServer server, JobDriver jobs, LocalKubelet kubelet, string kubeconfigPath, string workingDirectory)
     {
+        WorkingDirectory = workingDirectory;
         Server = server;
         Jobs = jobs;
         Kubelet = kubelet;
@@ -40,6 +41,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     /// <summary>A kubeconfig for the API server (for kubectl).</summary>
     public string KubeconfigPath { get; }
+
+    /// <summary>Working directory of pod processes; relative paths in applied jobs are resolved against it.</summary>
+    public string WorkingDirectory { get; }
 
     /// <summary>The operator, when it runs in this process.</summary>
     public OperatorHost? Operator => _operator;
@@ -66,7 +70,8 @@ public sealed class LocalCluster : IAsyncDisposable
             MaxGracePeriod = options.MaxGracePeriod,
             ApiServerUrl = server.Url,
         }, options.LoggerFactory.CreateLogger<LocalKubelet>());
-        var cluster = new LocalCluster(server, jobs, kubelet, Kubeconfig.Write(Path.Combine(state, "kubeconfig"), server.Url));
+        var cluster = new LocalCluster(server, jobs, kubelet, Kubeconfig.Write(Path.Combine(state, "kubeconfig"), server.Url),
+            Path.GetFullPath(options.WorkingDirectory));
         jobs.Start();
         kubelet.Start();
         if (options.RunOperator)
@@ -85,7 +90,10 @@ public sealed class LocalCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Creates <paramref name="job"/> through the API (validated against the CRD as kubectl apply would be).</summary>
+    /// <summary>
+    /// Creates <paramref name="job"/> through the API (validated against the CRD as kubectl apply would be), its
+    /// relative paths made absolute against <see cref="WorkingDirectory"/> (<see cref="LocalPaths"/>).
+    /// </summary>
     public async Task ApplyAsync(FineTuneJob job, CancellationToken cancellationToken = default)
     {
         var ns = string.IsNullOrEmpty(job.Metadata.NamespaceProperty) ? "default" : job.Metadata.NamespaceProperty;
@@ -93,6 +101,7 @@ public sealed class LocalCluster : IAsyncDisposable
         job.ApiVersion = FineTuneJobApi.ApiVersion;
         job.Kind = FineTuneJobApi.Kind;
         job.Status = null;
+        LocalPaths.MakeAbsolute(job.Spec, WorkingDirectory);
         if (Server.Objects.Get<V1Namespace>(null, ns) is null)
             Server.Objects.Create(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } });
         await Client.CustomObjects.CreateNamespacedCustomObjectAsync(job, FineTuneJobApi.Group, FineTuneJobApi.Version, ns,

@@ -13,6 +13,10 @@ DATA=examples/data/reverse-words
 MANIFEST=examples/quickstart.yaml
 SEQUENCE_LENGTH=64   # the quickstart's hyperparameters.sequenceLength
 
+# Direct trainer runs get what the local kubelet gives trainer pods: tcmalloc when installed, threads from the cores.
+TCMALLOC="$(ls /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4 2>/dev/null | head -1 || true)"
+trainer() { env ${TCMALLOC:+LD_PRELOAD=$TCMALLOC} OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}" "$TRAINER" "$@"; }
+
 say() { printf '\n== %s\n' "$*"; }
 not_ready() { printf 'make demo is not ready yet: %s\n' "$*" >&2; exit 1; }
 
@@ -32,10 +36,11 @@ say "dataset: $(wc -l < "$DEMO/data/train.jsonl") training and $(wc -l < "$DEMO/
 
 if [ ! -f "$DEMO/model/config.json" ]; then
   say "creating a tiny GPT-2-style model with random weights: trainer init"
-  "$TRAINER" init --architecture gpt2 --size tiny --tokenizer byte-level --max-positions 128 --output "$DEMO/model"
+  # The GPT-2 tokenizer keeps each record within the quickstart's 64-token sequences (bytes would not).
+  trainer init --architecture gpt2 --size tiny --tokenizer gpt2 --max-positions 128 --output "$DEMO/model"
 fi
 
-evaluate() { "$TRAINER" eval --model "$1" --data "$DEMO/data/val.jsonl" --format instruction --sequence-length "$SEQUENCE_LENGTH"; }
+evaluate() { trainer eval --model "$1" --data "$DEMO/data/val.jsonl" --format instruction --sequence-length "$SEQUENCE_LENGTH"; }
 say "evaluating the base model on the validation set"
 evaluate "$DEMO/model" | tee "$DEMO/eval-before.json"
 
@@ -59,9 +64,10 @@ if ! run_job "$job"; then
   fi
 fi
 
-merged="$(sed -n 's/^  merged model: //p' "$DEMO/run.log" | tail -1)"
-adapter="$(sed -n 's/^  adapter: //p' "$DEMO/run.log" | tail -1)"
-[ -n "$merged" ] && [ -f "$merged/config.json" ] || { echo "the job succeeded but wrote no merged model at '$merged'" >&2; exit 1; }
+# The newest merged model of the run (status.outputs names <run>/<stage>/merged/, the trainer may write <run>/merged/).
+merged="$(find "$DEMO/runs" -path '*/merged/config.json' -printf '%T@ %h\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)"
+adapter="$(find "$DEMO/runs" -type d -name adapter -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)"
+[ -n "$merged" ] || { echo "the job succeeded but no merged model was found under $DEMO/runs" >&2; exit 1; }
 say "evaluating the fine-tuned model on the validation set"
 evaluate "$merged" | tee "$DEMO/eval-after.json"
 
