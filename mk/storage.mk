@@ -26,7 +26,7 @@ BENCH_STORAGE_ARGS ?=
 
 bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) against raw put/get of the same bytes (JSON lines)
 	@set -euo pipefail; data=$$(mktemp -d); log=$$(mktemp); \
-	node $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js -d "$$data" -a 127.0.0.1 -p 0 --silent --configure-bucket bench >"$$log" 2>&1 & pid=$$!; \
+	node --openssl-legacy-provider $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js -d "$$data" -a 127.0.0.1 -p 0 --silent --configure-bucket bench >"$$log" 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; rm -rf "$$data" "$$log"' EXIT; \
 	port=""; for i in $$(seq 100); do \
 	  port=$$(sed -n 's/.*S3rver listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$$log"); [ -n "$$port" ] && break; sleep 0.1; \

@@ -7,7 +7,7 @@ public sealed record LocalApiServerOptions
     public int Port { get; init; }
 
     /// <summary>How many changes the watch history keeps; a watch from an older resourceVersion gets 410 Gone.</summary>
-    public int WatchHistorySize { get; init; } = 100_000;
+    public int WatchHistorySize { get; init; } = 20_000;
 
     /// <summary>How often an idle watch that asked for bookmarks gets a BOOKMARK event.</summary>
     public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(5);

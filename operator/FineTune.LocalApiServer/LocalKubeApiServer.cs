@@ -69,6 +69,9 @@ public sealed class LocalKubeApiServer : IAsyncDisposable
     /// <summary>Requests received, by verb and resource.</summary>
     public RequestCounter Requests { get; } = new();
 
+    /// <summary>The server's clock (timestamps); the Job driver uses it too.</summary>
+    public TimeProvider Time => _options.Time;
+
     /// <summary>Unexpected exceptions raised while handling requests (each answered with 500 InternalError).</summary>
     public IReadOnlyCollection<Exception> InternalErrors => _handler.InternalErrors;
 

@@ -45,6 +45,8 @@ public static class OperatorServiceCollectionExtensions
 
     private static KubernetesClientConfiguration ClientConfiguration(OperatorOptions options)
     {
+        if (!string.IsNullOrEmpty(options.ApiServerUrl))
+            return new KubernetesClientConfiguration { Host = options.ApiServerUrl };
         if (!string.IsNullOrEmpty(options.Kubeconfig))
             return KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
         return KubernetesClientConfiguration.IsInCluster()

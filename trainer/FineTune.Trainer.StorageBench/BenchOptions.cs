@@ -42,6 +42,8 @@ public sealed record BenchOptions(string Target, string? Endpoint, int Megabytes
         }
 
         if (target is null) throw new ArgumentException($"--target is required; {Usage}");
+        if (target.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) && endpoint is null)
+            throw new ArgumentException($"--target is '{target}', an s3:// URI, so --endpoint is required; {Usage}");
         return new BenchOptions(target, endpoint, megabytes, repeats, parallelism);
     }
 }

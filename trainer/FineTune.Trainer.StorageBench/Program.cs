@@ -8,6 +8,9 @@ using FineTune.Trainer.StorageBench;
 
 // Checkpoint save and load against raw transfers of the same files with the same parallelism, in one run: the ratio
 // is what the checkpoint protocol (hashing, listing, manifest, verification) costs on top of moving the bytes.
+if (args.Length > 0 && args[0] == SaveCheckpointCommand.Name)
+    return await SaveCheckpointCommand.RunAsync(args[1..]);
+
 BenchOptions options;
 try
 {
@@ -19,9 +22,19 @@ catch (ArgumentException error)
     return 2;
 }
 
-var target = StorageUri.Parse(options.Target).AsPrefix();
+StorageUri target;
+try
+{
+    target = StorageUri.Parse(options.Target).AsPrefix();
+}
+catch (ArgumentException error)
+{
+    Console.Error.WriteLine($"--target: {error.Message}");
+    return 2;
+}
+
 using var storage = target.IsS3
-    ? ObjectStorage.ForJob(new StorageSpec { Endpoint = options.Endpoint ?? throw new ArgumentException("--endpoint is required for s3:// targets") })
+    ? ObjectStorage.ForJob(new StorageSpec { Endpoint = options.Endpoint! })
     : new ObjectStorage();
 
 var work = Directory.CreateTempSubdirectory("storage-bench-").FullName;
@@ -30,19 +43,22 @@ try
     var checkpointDirectory = Path.Combine(work, "checkpoint");
     var bytes = WriteCheckpoint(checkpointDirectory, options.Megabytes);
     var run = target.Append($"bench-{DateTime.UtcNow:yyyyMMddHHmmss}/");
-    var checkpoints = new CheckpointStore(storage, run, new CheckpointRetention { KeepLast = 1, BestMetric = null },
+    // Retention deletes nothing inside the timed saves (deleting old checkpoints is not moving these bytes).
+    var checkpoints = new CheckpointStore(storage, run, new CheckpointRetention { KeepLast = options.Repeats + 1, BestMetric = null },
         parallelism: options.Parallelism);
 
     double bestSave = double.MaxValue, bestLoad = double.MaxValue, bestRawPut = double.MaxValue, bestRawGet = double.MaxValue;
     for (var repeat = 0; repeat < options.Repeats; repeat++)
     {
         var raw = run.Append($"raw-{repeat}/");
-        bestRawPut = Math.Min(bestRawPut, await Time(() => storage.UploadDirectoryAsync(checkpointDirectory, raw, options.Parallelism)));
         CheckpointInfo? saved = null;
-        bestSave = Math.Min(bestSave, await Time(async () => saved = await checkpoints.SaveAsync(checkpointDirectory, repeat + 1)));
-
-        bestRawGet = Math.Min(bestRawGet, await Time(() => storage.DownloadDirectoryAsync(raw, Path.Combine(work, $"raw-get-{repeat}"), options.Parallelism)));
-        bestLoad = Math.Min(bestLoad, await Time(() => checkpoints.DownloadAsync(saved!, Path.Combine(work, $"load-{repeat}"))));
+        Func<Task> rawPut = async () => bestRawPut = Math.Min(bestRawPut, await Time(() => storage.UploadDirectoryAsync(checkpointDirectory, raw, options.Parallelism)));
+        Func<Task> save = async () => bestSave = Math.Min(bestSave, await Time(async () => saved = await checkpoints.SaveAsync(checkpointDirectory, repeat + 1)));
+        Func<Task> rawGet = async () => bestRawGet = Math.Min(bestRawGet, await Time(() => storage.DownloadDirectoryAsync(raw, Path.Combine(work, $"raw-get-{repeat}"), options.Parallelism)));
+        Func<Task> load = async () => bestLoad = Math.Min(bestLoad, await Time(() => checkpoints.DownloadAsync(saved!, Path.Combine(work, $"load-{repeat}"))));
+        // Alternate which goes first, so warm-up and caches favour neither side.
+        foreach (var step in repeat % 2 == 0 ? new[] { rawPut, save, rawGet, load } : [save, rawPut, load, rawGet])
+            await step();
 
         Directory.Delete(Path.Combine(work, $"raw-get-{repeat}"), recursive: true);
         Directory.Delete(Path.Combine(work, $"load-{repeat}"), recursive: true);

@@ -8,6 +8,7 @@ namespace FineTune.Api.V1Alpha1;
 /// A fine-tuning run of a language model: a method, a base model, a dataset, hyperparameters and resources.
 /// The operator turns it into one training Job per stage; the trainer runs the same manifest on one machine.
 /// </summary>
+[KubernetesEntity(Group = FineTuneJobApi.Group, ApiVersion = FineTuneJobApi.Version, Kind = FineTuneJobApi.Kind, PluralName = FineTuneJobApi.Plural)]
 public sealed class FineTuneJob : IKubernetesObject<V1ObjectMeta>, ISpec<FineTuneJobSpec>, IStatus<FineTuneJobStatus?>
 {
     /// <summary>Always <c>finetune.dev/v1alpha1</c>.</summary>

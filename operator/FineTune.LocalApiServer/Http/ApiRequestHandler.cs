@@ -39,6 +39,11 @@ public sealed class ApiRequestHandler(
         {
             var path = context.Request.Path.Value ?? "/";
             if (await TryServeInfoAsync(context, path)) return;
+            if (context.Request.Method == "GET" && DiscoveryDocuments.For(registry, path, context.Connection.LocalPort) is { } discovery)
+            {
+                await HttpResponses.WriteAsync(context, 200, discovery);
+                return;
+            }
             request = ApiRequestParser.Parse(registry, context.Request.Method, path, isWatch)
                 ?? throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({path})");
             counter.Record(request.Verb, request.ResourceLabel);
@@ -219,9 +224,16 @@ public sealed class ApiRequestHandler(
         return await reader.ReadToEndAsync(context.RequestAborted);
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext context) =>
-        JsonNode.Parse(await ReadBodyAsync(context)) as JsonObject
-        ?? throw ApiException.BadRequest("the request body must be a JSON object");
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext context)
+    {
+        // Only JSON is spoken here; a protobuf or YAML body gets 415 so the caller can fall back to JSON.
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not null && mediaType != "application/json" && !mediaType.EndsWith("+json", StringComparison.Ordinal))
+            throw new ApiException(415, "UnsupportedMediaType",
+                $"the body of the request was in an unknown format ('{context.Request.ContentType}') - accepted media types include: application/json");
+        return JsonNode.Parse(await ReadBodyAsync(context)) as JsonObject
+            ?? throw ApiException.BadRequest("the request body must be a JSON object");
+    }
 
     private static async Task<DeleteRequest> ReadDeleteRequestAsync(HttpContext context)
     {

@@ -28,7 +28,7 @@ public static class HttpResponses
     /// <summary>The object's JSON as served through <paramref name="asType"/> (its apiVersion rewritten for another version of the same resource).</summary>
     public static byte[] Serialize(StoredObject obj, ResourceType asType)
     {
-        if (obj.Object["apiVersion"]?.GetValue<string>() == asType.ApiVersion) return obj.Json;
+        if (obj.ApiVersion == asType.ApiVersion) return obj.Json;
         var copy = obj.CloneObject();
         copy["apiVersion"] = asType.ApiVersion;
         return System.Text.Encoding.UTF8.GetBytes(copy.ToJsonString(JsonFormat.Options));

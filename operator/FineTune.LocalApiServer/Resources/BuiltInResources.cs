@@ -5,7 +5,7 @@ public static class BuiltInResources
 {
     /// <summary>core/v1 Pod (status subresource; a delete answers with the pod).</summary>
     public static readonly ResourceType Pods = new()
-    { Group = "", Version = "v1", Plural = "pods", Kind = "Pod", HasStatusSubresource = true, ReturnsObjectOnDelete = true };
+    { Group = "", Version = "v1", Plural = "pods", Kind = "Pod", ShortNames = ["po"], HasStatusSubresource = true, ReturnsObjectOnDelete = true };
 
     /// <summary>batch/v1 Job (status subresource; delete orphans its pods unless asked otherwise, as in Kubernetes).</summary>
     public static readonly ResourceType Jobs = new()
@@ -15,7 +15,7 @@ public static class BuiltInResources
     public static readonly ResourceType CustomResourceDefinitions = new()
     {
         Group = "apiextensions.k8s.io", Version = "v1", Plural = "customresourcedefinitions",
-        Kind = "CustomResourceDefinition", Namespaced = false, HasStatusSubresource = true,
+        Kind = "CustomResourceDefinition", ShortNames = ["crd"], Namespaced = false, HasStatusSubresource = true,
     };
 
     /// <summary>Every built-in resource.</summary>
@@ -24,19 +24,19 @@ public static class BuiltInResources
         Pods,
         Jobs,
         CustomResourceDefinitions,
-        new() { Group = "", Version = "v1", Plural = "namespaces", Kind = "Namespace", Namespaced = false, HasStatusSubresource = true },
-        new() { Group = "", Version = "v1", Plural = "configmaps", Kind = "ConfigMap" },
+        new() { Group = "", Version = "v1", Plural = "namespaces", Kind = "Namespace", ShortNames = ["ns"], Namespaced = false, HasStatusSubresource = true },
+        new() { Group = "", Version = "v1", Plural = "configmaps", Kind = "ConfigMap", ShortNames = ["cm"] },
         new() { Group = "", Version = "v1", Plural = "secrets", Kind = "Secret" },
-        new() { Group = "", Version = "v1", Plural = "events", Kind = "Event" },
-        new() { Group = "", Version = "v1", Plural = "serviceaccounts", Kind = "ServiceAccount" },
-        new() { Group = "", Version = "v1", Plural = "services", Kind = "Service", HasStatusSubresource = true },
-        new() { Group = "", Version = "v1", Plural = "persistentvolumeclaims", Kind = "PersistentVolumeClaim", HasStatusSubresource = true },
+        new() { Group = "", Version = "v1", Plural = "events", Kind = "Event", ShortNames = ["ev"] },
+        new() { Group = "", Version = "v1", Plural = "serviceaccounts", Kind = "ServiceAccount", ShortNames = ["sa"] },
+        new() { Group = "", Version = "v1", Plural = "services", Kind = "Service", ShortNames = ["svc"], HasStatusSubresource = true },
+        new() { Group = "", Version = "v1", Plural = "persistentvolumeclaims", Kind = "PersistentVolumeClaim", ShortNames = ["pvc"], HasStatusSubresource = true },
         new() { Group = "events.k8s.io", Version = "v1", Plural = "events", Kind = "Event" },
         new() { Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Kind = "Lease" },
         new() { Group = "rbac.authorization.k8s.io", Version = "v1", Plural = "roles", Kind = "Role" },
         new() { Group = "rbac.authorization.k8s.io", Version = "v1", Plural = "rolebindings", Kind = "RoleBinding" },
         new() { Group = "rbac.authorization.k8s.io", Version = "v1", Plural = "clusterroles", Kind = "ClusterRole", Namespaced = false },
         new() { Group = "rbac.authorization.k8s.io", Version = "v1", Plural = "clusterrolebindings", Kind = "ClusterRoleBinding", Namespaced = false },
-        new() { Group = "scheduling.k8s.io", Version = "v1", Plural = "priorityclasses", Kind = "PriorityClass", Namespaced = false },
+        new() { Group = "scheduling.k8s.io", Version = "v1", Plural = "priorityclasses", Kind = "PriorityClass", ShortNames = ["pc"], Namespaced = false },
     ];
 }

@@ -51,6 +51,7 @@ public sealed class ResourceRegistry
                 HasStatusSubresource = version.Subresources?.Status is not null,
                 Schema = version.Schema?.OpenAPIV3Schema,
                 ReturnsObjectOnDelete = true,
+                ShortNames = spec.Names.ShortNames?.ToList() ?? [],
             };
             Add(type);
             added.Add(type);

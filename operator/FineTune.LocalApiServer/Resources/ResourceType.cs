@@ -38,6 +38,9 @@ public sealed record ResourceType
     /// <summary>True when a completed delete answers with the object (Pods, custom resources) rather than a Status.</summary>
     public bool ReturnsObjectOnDelete { get; init; }
 
+    /// <summary>Short names clients may use (from the CRD's spec.names.shortNames), e.g. <c>ftj</c>.</summary>
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
     /// <summary><c>group/version</c>, or just the version for the core group.</summary>
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 

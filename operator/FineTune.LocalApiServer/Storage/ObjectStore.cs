@@ -192,7 +192,7 @@ public sealed partial class ObjectStore
     }
 
     private static bool Matches(StoredObject obj, LabelSelector labels, FieldSelector fields) =>
-        labels.Matches(ObjectMetadata.Labels(obj.Object)) && fields.Matches(obj.Object);
+        labels.Matches(obj.Labels) && (ReferenceEquals(fields, FieldSelector.Everything) || fields.Matches(obj.Object));
 
     /// <summary>Gives the change the next resourceVersion, stores it, indexes owners, records and broadcasts it.</summary>
     private StoredObject Commit(ResourceType type, string eventType, StoredObject? previous, JsonObject obj)
@@ -212,6 +212,8 @@ public sealed partial class ObjectStore
         }
         IndexOwners(previous, eventType == "DELETED" ? null : stored);
         Record(new WatchEvent(eventType, stored, previous));
+        previous?.ReleaseParsedObject();
+        if (eventType == "DELETED") stored.ReleaseParsedObject();
         return stored;
     }
 

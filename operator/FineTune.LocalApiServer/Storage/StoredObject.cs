@@ -9,13 +9,17 @@ namespace FineTune.LocalApiServer.Storage;
 /// </summary>
 public sealed class StoredObject
 {
+    private JsonObject? _object;
+
     internal StoredObject(ResourceType type, JsonObject obj)
     {
         Type = type;
-        Object = obj;
+        _object = obj;
         Namespace = ObjectMetadata.Namespace(obj);
         Name = ObjectMetadata.Name(obj);
         Uid = ObjectMetadata.Uid(obj);
+        Labels = ObjectMetadata.Labels(obj);
+        ApiVersion = obj["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var apiVersion) ? apiVersion : "";
         ResourceVersion = long.TryParse(ObjectMetadata.ResourceVersion(obj), out var rv) ? rv : 0;
         Json = System.Text.Encoding.UTF8.GetBytes(obj.ToJsonString(JsonFormat.Options));
     }
@@ -23,8 +27,20 @@ public sealed class StoredObject
     /// <summary>The resource it belongs to (the version it was written through).</summary>
     public ResourceType Type { get; }
 
-    /// <summary>The object. Do not change it: take <see cref="CloneObject"/>.</summary>
-    public JsonObject Object { get; }
+    /// <summary>
+    /// The object. Do not change it: take <see cref="CloneObject"/>. Superseded versions kept only in the watch history
+    /// drop their parsed form to save memory and parse it again from <see cref="Json"/> when asked.
+    /// </summary>
+    public JsonObject Object => _object ?? (JsonObject)JsonNode.Parse(Json)!;
+
+    /// <summary>apiVersion as stored.</summary>
+    public string ApiVersion { get; }
+
+    /// <summary>metadata.labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; }
+
+    /// <summary>Drops the parsed object once a newer version replaced this one.</summary>
+    internal void ReleaseParsedObject() => _object = null;
 
     /// <summary>Namespace, or the empty string for cluster-scoped objects.</summary>
     public string Namespace { get; }

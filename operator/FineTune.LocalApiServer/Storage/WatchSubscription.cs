@@ -56,7 +56,8 @@ public sealed class WatchSubscription : IDisposable
         if (type is not null) _channel.Writer.TryWrite(type == change.Type ? change : change with { Type = type });
     }
 
-    private bool Matches(StoredObject obj) => Labels.Matches(ObjectMetadata.Labels(obj.Object)) && Fields.Matches(obj.Object);
+    private bool Matches(StoredObject obj) =>
+        Labels.Matches(obj.Labels) && (ReferenceEquals(Fields, FieldSelector.Everything) || Fields.Matches(obj.Object));
 
     /// <summary>Stops the subscription.</summary>
     public void Dispose()

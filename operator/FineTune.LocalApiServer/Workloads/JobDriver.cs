@@ -31,11 +31,14 @@ public sealed class JobDriver : IAsyncDisposable
     private Task? _loop;
 
     /// <summary>Creates a driver; it does nothing by itself until <see cref="Start"/>.</summary>
+    /// <param name="server">The server whose Jobs and Pods to drive.</param>
+    /// <param name="options">What the driver does by itself.</param>
+    /// <param name="time">Clock for pod and Job timestamps and deadlines; the server's clock by default.</param>
     public JobDriver(LocalKubeApiServer server, JobDriverOptions? options = null, TimeProvider? time = null)
     {
         _server = server;
         _options = options ?? new JobDriverOptions();
-        _time = time ?? TimeProvider.System;
+        _time = time ?? server.Time;
     }
 
     /// <summary>Starts reacting to Job and Pod changes (syncing each affected Job) in the background.</summary>

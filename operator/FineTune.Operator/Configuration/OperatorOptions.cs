@@ -15,11 +15,17 @@ public sealed class OperatorOptions
     /// <summary>Namespace whose FineTuneJobs are reconciled; empty watches every namespace.</summary>
     public string? WatchNamespace { get; set; }
 
+    /// <summary>
+    /// API server URL to talk to without credentials (the local cluster mode's in-process server); takes precedence
+    /// over <see cref="Kubeconfig"/>.
+    /// </summary>
+    public string? ApiServerUrl { get; set; }
+
     /// <summary>Kubeconfig file to use outside a cluster; empty uses KUBECONFIG or ~/.kube/config.</summary>
     public string? Kubeconfig { get; set; }
 
     /// <summary>FineTuneJobs reconciled in parallel (one reconcile per job at a time).</summary>
-    public int MaxConcurrentReconciles { get; set; } = 4;
+    public int MaxConcurrentReconciles { get; set; } = 8;
 
     /// <summary>Every job is reconciled at least this often, even without events (a safety net for missed events).</summary>
     public TimeSpan ResyncPeriod { get; set; } = TimeSpan.FromMinutes(5);

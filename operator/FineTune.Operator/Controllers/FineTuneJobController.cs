@@ -31,6 +31,10 @@ public sealed class FineTuneJobController(
 {
     private Func<IEnumerable<FineTuneJob>> knownJobs = () => [];
 
+    // Validation evaluates every CEL rule of the schema; a spec only changes with metadata.generation, so the result
+    // is kept per uid and generation.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Generation, IReadOnlyList<ValidationError> Errors)> validated = new();
+
     /// <summary>Where the admission queue reads every FineTuneJob from (the informer's copy).</summary>
     public void UseJobIndex(Func<IEnumerable<FineTuneJob>> jobs) => knownJobs = jobs;
 
@@ -48,7 +52,7 @@ public sealed class FineTuneJobController(
         var ns = job.Metadata.NamespaceProperty;
         var children = await client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: Labels.SelectorFor(job.Metadata.Name),
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        var errors = FineTuneJobValidator.Validate(WithoutStatus(job));
+        var errors = Validate(job);
         var decision = admission.Decide(job, knownJobs().Select(j => AdmissionQueue.KeyOf(j) == AdmissionQueue.KeyOf(job) ? job : j)
             .Append(job).DistinctBy(AdmissionQueue.KeyOf));
         var now = time.GetUtcNow().UtcDateTime;
@@ -71,6 +75,8 @@ public sealed class FineTuneJobController(
     /// <summary>The job is gone from the API server: forget what is kept about it.</summary>
     public Task DeletedAsync(string key)
     {
+        foreach (var uid in validated.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)).ToList())
+            validated.TryRemove(uid, out _);
         admission.Release(key);
         logger.LogDebug("FineTuneJob {Key} is gone", key);
         return Task.CompletedTask;
@@ -168,6 +174,17 @@ public sealed class FineTuneJobController(
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch),
             FineTuneJobApi.Group, FineTuneJobApi.Version, job.Metadata.NamespaceProperty, FineTuneJobApi.Plural, job.Metadata.Name,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private IReadOnlyList<ValidationError> Validate(FineTuneJob job)
+    {
+        var cacheKey = $"{AdmissionQueue.KeyOf(job)}/{job.Metadata.Uid}";
+        var generation = job.Metadata.Generation ?? 0;
+        if (validated.TryGetValue(cacheKey, out var cached) && cached.Generation == generation)
+            return cached.Errors;
+        var errors = FineTuneJobValidator.Validate(WithoutStatus(job));
+        validated[cacheKey] = (generation, errors);
+        return errors;
     }
 
     private static FineTuneJob WithoutStatus(FineTuneJob job) => new()

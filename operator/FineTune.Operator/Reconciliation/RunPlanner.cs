@@ -76,6 +76,10 @@ public sealed class RunPlanner(OperatorOptions options)
             Conditions.Set(Conds, ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.InvalidSpec, message, generation, now);
             if (previous is null || previous.Reason != ConditionReasons.InvalidSpec || previous.Message != message)
                 plan.Events.Add(JobEvent.Warning(ConditionReasons.InvalidSpec, message));
+            // A spec edited into an invalid one during a run fails the run: its pods stop, so the phase tells the truth.
+            StopRunJobs();
+            if (status.Phase is not (JobPhase.Failed or JobPhase.Succeeded) && status.RunId is not null)
+                status.CompletionTime = now;
             status.Phase = JobPhase.Failed;
             return plan; // terminal until the spec changes: no requeue
         }
@@ -197,7 +201,9 @@ public sealed class RunPlanner(OperatorOptions options)
                 Conditions.Set(Conds, ConditionTypes.Admitted, ConditionStatus.True, reason, decision.Message, generation, now);
                 status.Queue = new QueueStatus { Name = decision.Queue, Position = 0 };
                 status.StartTime ??= now;
-                plan.Events.Add(JobEvent.Normal("Admitted", $"admitted by queue {decision.Queue}: {decision.Message}"));
+                // Admission straight away is part of starting; only the end of a wait is worth an event.
+                if (status.Phase == JobPhase.Queued)
+                    plan.Events.Add(JobEvent.Normal("Admitted", $"admitted by queue {decision.Queue}: {decision.Message}"));
                 return true;
             }
             var wasQueued = status.Phase == JobPhase.Queued;

@@ -125,5 +125,24 @@ public sealed class WatchTests : ServerFixture
         Assert.Equal("c7", (await watch.NextChangeAsync(Patience)).Object.Metadata.Name);
     }
 
+    [Fact]
+    public async Task Replay_with_a_field_selector_reads_superseded_versions_correctly()
+    {
+        var rv = (await Client.CoreV1.ListNamespacedConfigMapAsync("default")).Metadata.ResourceVersion;
+        var a = await CreateAsync("a");
+        await CreateAsync("b");
+        a.Data = new Dictionary<string, string> { ["v"] = "2" };
+        await Client.CoreV1.ReplaceNamespacedConfigMapAsync(a, "a", "default");
+
+        await using var watch = new WatchRecorder<V1ConfigMap, V1ConfigMapList>(t => Client.CoreV1.ListNamespacedConfigMapWithHttpMessagesAsync("default",
+            fieldSelector: "metadata.name=a", resourceVersion: rv, watch: true, cancellationToken: t));
+        var added = await watch.NextChangeAsync(Patience);
+        Assert.Equal((WatchEventType.Added, "a"), Pick(added));
+        Assert.Null(added.Object.Data);
+        var modified = await watch.NextChangeAsync(Patience);
+        Assert.Equal((WatchEventType.Modified, "a"), Pick(modified));
+        Assert.Equal("2", modified.Object.Data["v"]);
+    }
+
     private static (WatchEventType, string) Pick((WatchEventType Type, V1ConfigMap Object) e) => (e.Type, e.Object.Metadata.Name);
 }

@@ -150,4 +150,16 @@ public sealed class DeletionTests : ServerFixture
         Assert.Equal(System.Net.HttpStatusCode.Conflict, error.Response.StatusCode);
         Assert.True(Exists("c"));
     }
+
+    [Fact]
+    public async Task Delete_collection_removes_only_the_selected_objects()
+    {
+        foreach (var (name, app) in new[] { ("t1", "trainer"), ("t2", "trainer"), ("w1", "web") })
+            await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+            {
+                Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = app } },
+            }, "default");
+        await Client.CoreV1.DeleteCollectionNamespacedConfigMapAsync("default", labelSelector: "app=trainer");
+        Assert.Equal(["w1"], Server.Objects.List<V1ConfigMap>("default").Select(c => c.Metadata.Name).ToArray());
+    }
 }

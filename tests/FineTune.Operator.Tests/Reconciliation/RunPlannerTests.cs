@@ -170,6 +170,30 @@ public class RunPlannerTests
     }
 
     [Fact]
+    public void Spec_turned_invalid_during_a_run_stops_its_jobs_and_a_fix_starts_a_new_run()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora());
+        sim.Settle();
+        sim.Run(sim.Current());
+        sim.Settle();
+        var firstRun = sim.Status.RunId;
+        sim.Edit(s => s.Lora!.Rank = 0);
+        sim.Errors = [new ValidationError("spec.lora.rank", "must be between 1 and 1024, got 0")];
+        var plan = sim.Step();
+        Assert.Contains(plan.Actions, a => a is DeleteTrainingJobs);
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Empty(sim.Jobs);
+
+        sim.Edit(s => s.Lora!.Rank = 16);
+        sim.Errors = [];
+        sim.Settle();
+        Assert.NotEqual(firstRun, sim.Status.RunId);
+        Assert.Equal(firstRun, Assert.Single(sim.Status.History!).RunId);
+        Assert.Single(sim.Jobs);
+        Assert.True(Conditions.IsTrue(sim.Status.Conditions, ConditionTypes.Ready));
+    }
+
+    [Fact]
     public void Suspend_stops_the_pod_then_resume_continues_the_same_job()
     {
         var sim = new PlanSimulator(TestJobs.Lora());

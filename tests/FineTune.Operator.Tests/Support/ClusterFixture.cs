@@ -71,11 +71,22 @@ public abstract class ClusterFixture : IAsyncLifetime
 
     protected IReadOnlyList<V1Job> TrainingJobs(string name) => Server.Objects.List<V1Job>(Ns, $"finetune.dev/job={name}");
 
-    protected void Edit(string name, Action<FineTuneJobSpec> change)
+    /// <summary>A spec edit through the API (kubectl apply), retried on 409 when the operator wrote in between.</summary>
+    protected async Task EditAsync(string name, Action<FineTuneJobSpec> change)
     {
-        var job = Get(name)!;
-        change(job.Spec);
-        Client.CustomObjects.ReplaceNamespacedCustomObject(job, FineTuneJobApi.Group, FineTuneJobApi.Version, Ns, FineTuneJobApi.Plural, name);
+        for (var attempt = 0; ; attempt++)
+        {
+            var job = Get(name)!;
+            change(job.Spec);
+            try
+            {
+                await Client.CustomObjects.ReplaceNamespacedCustomObjectAsync(job, FineTuneJobApi.Group, FineTuneJobApi.Version, Ns, FineTuneJobApi.Plural, name);
+                return;
+            }
+            catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 20)
+            {
+            }
+        }
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, re-checking on a short interval, failing after <see cref="Patience"/>.</summary>
@@ -103,6 +114,10 @@ public abstract class ClusterFixture : IAsyncLifetime
     // The Job controller's part, played by the test.
     protected void MarkRunning(V1Job job, int failed = 0)
         => Server.Objects.Update<V1Job>(Ns, job.Metadata.Name, j => j.Status = new V1JobStatus { Active = 1, Failed = failed, StartTime = DateTime.UtcNow });
+
+    /// <summary>The Job controller's answer to spec.suspend: the pod is gone.</summary>
+    protected void MarkSuspended(V1Job job)
+        => Server.Objects.Update<V1Job>(Ns, job.Metadata.Name, j => j.Status = new V1JobStatus { Active = 0, Failed = j.Status?.Failed });
 
     protected void MarkSucceeded(V1Job job)
         => Server.Objects.Update<V1Job>(Ns, job.Metadata.Name, j => j.Status = new V1JobStatus

@@ -54,6 +54,49 @@ public sealed class HuggingFaceCheckpointTests
     }
 
     [Fact]
+    public void Saved_safetensors_header_carries_the_pytorch_format_metadata()
+    {
+        using var dir = new TempDirectory();
+        manual_seed(6);
+        HuggingFaceCheckpoint.Save(ModelRegistry.Create(ModelPresets.Create("gpt2", "tiny", 61, 64)), dir.Path);
+
+        var bytes = File.ReadAllBytes(Path.Combine(dir.Path, "model.safetensors"));
+        long length = BitConverter.ToInt64(bytes, 0);
+        var header = JsonNode.Parse(bytes.AsSpan(8, (int)length))!.AsObject();
+
+        Assert.Equal(0, length % 8);
+        Assert.Equal("pt", header["__metadata__"]!["format"]!.GetValue<string>());
+        long dataEnd = header.Where(kv => kv.Key != "__metadata__")
+            .Max(kv => kv.Value!["data_offsets"]![1]!.GetValue<long>());
+        Assert.Equal(bytes.Length, 8 + length + dataEnd);
+    }
+
+    [Fact]
+    public void Sharded_safetensors_with_an_index_load_like_a_single_file()
+    {
+        using var dir = CopyOfReference("llama");
+        var single = Path.Combine(dir.Path, "model.safetensors");
+        var tensors = Safetensors.LoadStateDict(single);
+        var names = tensors.Keys.Order(StringComparer.Ordinal).ToList();
+        var first = names.Take(names.Count / 2).ToDictionary(n => n, n => tensors[n]);
+        var second = names.Skip(names.Count / 2).ToDictionary(n => n, n => tensors[n]);
+        Safetensors.SaveStateDict(Path.Combine(dir.Path, "model-00001-of-00002.safetensors"), first);
+        Safetensors.SaveStateDict(Path.Combine(dir.Path, "model-00002-of-00002.safetensors"), second);
+        var map = new JsonObject();
+        foreach (var n in first.Keys) map[n] = "model-00001-of-00002.safetensors";
+        foreach (var n in second.Keys) map[n] = "model-00002-of-00002.safetensors";
+        File.WriteAllText(Path.Combine(dir.Path, "model.safetensors.index.json"), new JsonObject { ["weight_map"] = map }.ToJsonString());
+        var (reference, _) = HuggingFaceCheckpoint.Load(dir.Path);
+        File.Delete(single);
+
+        var (sharded, _) = HuggingFaceCheckpoint.Load(dir.Path);
+
+        var expected = reference.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, parameter) in sharded.Module.named_parameters())
+            Assert.True(parameter.eq(expected[name]).all().item<bool>(), name);
+    }
+
+    [Fact]
     public void Missing_tensor_is_an_error_naming_it()
     {
         using var dir = CopyOfReference("llama");

@@ -32,7 +32,7 @@ public sealed class MalformedRecordTests
         { DatasetFormat.Chat, GoodChat, "{\"messages\": [{\"role\": \"user\", \"content\": \"q\"}]}", "no message has role \"assistant\"; expected at least one assistant reply to learn" },
         { DatasetFormat.Chat, GoodChat, "{\"messages\": [\"hi\"]}", "messages[0] is the string \"hi\"; expected an object {\"role\", \"content\"}" },
         { DatasetFormat.Classification, GoodClassification, "{\"text\": \"t\"}", "missing field \"label\"; expected {\"text\": \"...\", \"label\": 0 or \"name\"}" },
-        { DatasetFormat.Classification, GoodClassification, "{\"text\": \"t\", \"label\": 5}", "field \"label\" is 5; expected a class id from 0 to 2 (model.numLabels)" },
+        { DatasetFormat.Classification, GoodClassification, "{\"text\": \"t\", \"label\": 5}", "field \"label\" is 5; expected a class id from 0 to 2 (model.numLabels is 3)" },
         { DatasetFormat.Classification, GoodClassification, "{\"text\": \"t\", \"label\": \"pos\"}", "field \"label\" is the string \"pos\", but earlier records use integer ids; expected the same kind of label throughout" },
         { DatasetFormat.Classification, GoodClassification, "{\"text\": \"t\", \"label\": true}", "field \"label\" is the boolean true; expected an integer class id or a class name" },
         { DatasetFormat.Preference, GoodPreference, "{\"prompt\": \"p\", \"chosen\": \"a\"}", "missing field \"rejected\"; expected {\"prompt\": \"...\", \"chosen\": \"...\", \"rejected\": \"...\"}" },

@@ -149,7 +149,9 @@ public sealed partial class S3rverProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { _script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" })
+        // s3rver encrypts list continuation tokens with DES, which Node's OpenSSL 3 refuses without the legacy
+        // provider: listings past 1000 keys then fail with InternalError.
+        foreach (var argument in new[] { "--openssl-legacy-provider", _script, "-d", DataDirectory, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--silent" })
             start.ArgumentList.Add(argument);
         foreach (var bucket in _buckets)
         {

@@ -69,6 +69,14 @@ public sealed class Gpt2TokenizerTests(WrittenGpt2Files written) : IClassFixture
     }
 
     [Fact]
+    public void Recovered_merges_start_like_gpt2_merges_txt()
+    {
+        // The first lines of GPT-2's published merges.txt.
+        Assert.Equal(["Ġ t", "Ġ a", "h e", "i n", "r e", "o n", "Ġt he", "e r", "Ġ s", "a t"], PackagedGpt2.Merges.Take(10));
+        Assert.Equal(50000, PackagedGpt2.Merges.Count);
+    }
+
+    [Fact]
     public void Decoding_can_leave_out_special_tokens()
     {
         var tokenizer = PackagedGpt2.Create();

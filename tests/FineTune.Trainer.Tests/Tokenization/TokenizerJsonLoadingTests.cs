@@ -6,13 +6,16 @@ namespace FineTune.Trainer.Tests.Tokenization;
 public sealed class TokenizerJsonLoadingTests
 {
     // A small byte-level BPE in the tokenizers 0.20 layout: merges as pairs, a Split + ByteLevel pre-tokenizer
-    // sequence, NFC normalizer, and a template post-processor that puts <s> first.
-    private const string SmallBpe = """
+    // sequence, NFC normalizer, and a template post-processor that puts <s> first. Complete enough for Hugging Face's
+    // own tokenizers library to load (see ReferenceImplementationTests).
+    internal const string SmallBpe = """
     {
       "version": "1.0",
+      "truncation": null,
+      "padding": null,
       "added_tokens": [
-        {"id": 9, "content": "<s>", "special": true},
-        {"id": 10, "content": "</s>", "special": true}
+        {"id": 9, "content": "<s>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
+        {"id": 10, "content": "</s>", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}
       ],
       "normalizer": {"type": "NFC"},
       "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
@@ -21,9 +24,12 @@ public sealed class TokenizerJsonLoadingTests
       ]},
       "post_processor": {"type": "TemplateProcessing",
         "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}],
+        "pair": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}}],
         "special_tokens": {"<s>": {"id": "<s>", "ids": [9], "tokens": ["<s>"]}}},
-      "decoder": {"type": "ByteLevel"},
-      "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "c": 2, "Ġ": 3, "ab": 4, "Ġab": 5, "abc": 6, "Ġc": 7, "!": 8},
+      "decoder": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": false},
+      "model": {"type": "BPE", "dropout": null, "unk_token": null, "continuing_subword_prefix": null, "end_of_word_suffix": null,
+                "fuse_unk": false, "byte_fallback": false, "ignore_merges": false,
+                "vocab": {"a": 0, "b": 1, "c": 2, "Ġ": 3, "ab": 4, "Ġab": 5, "abc": 6, "Ġc": 7, "!": 8},
                 "merges": [["a", "b"], ["Ġ", "ab"], ["ab", "c"], ["Ġ", "c"]]}
     }
     """;

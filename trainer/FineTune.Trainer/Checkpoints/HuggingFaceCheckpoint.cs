@@ -68,8 +68,11 @@ public static class HuggingFaceCheckpoint
         foreach (var (name, parameter) in model.Module.named_parameters())
             tensors[name] = parameter.detach().to(dtype.ToScalarType(), CPU).contiguous();
         var target = Path.Combine(directory, CheckpointFiles.Safetensors);
+        var raw = target + ".raw";
         var temp = target + ".partial";
-        Safetensors.SaveStateDict(temp, tensors);
+        Safetensors.SaveStateDict(raw, tensors);
+        SafetensorsHeader.AddPytorchFormat(raw, temp);
+        File.Delete(raw);
         File.Move(temp, target, overwrite: true);
     }
 }

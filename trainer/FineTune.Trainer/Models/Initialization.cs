@@ -19,11 +19,25 @@ internal static class Initialization
     public static void Standard(nn.Module model, ModelConfig config, Generator? generator = null) =>
         Apply(model, generator, _ => config.InitializerRange);
 
+    /// <summary>BERT's word embedding keeps a zero row for the padding token (HF: nn.Embedding padding_idx).</summary>
+    public static void Bert(nn.Module model, ModelConfig config, Generator? generator = null)
+    {
+        Standard(model, config, generator);
+        if (config.PadTokenId is not { } pad || pad < 0 || pad >= config.VocabSize) return;
+        using var noGrad = no_grad();
+        var embedding = model.named_parameters().First(p => p.name == "bert.embeddings.word_embeddings.weight").parameter;
+        embedding[pad].zero_();
+    }
+
     /// <summary>Redraws every weight of <paramref name="model"/> from <paramref name="generator"/> with its scheme.</summary>
     public static void Redraw(ILanguageModel model, Generator generator)
     {
-        if (model.Config.ModelType == "gpt2") Gpt2(model.Module, model.Config, generator);
-        else Standard(model.Module, model.Config, generator);
+        switch (model.Config.ModelType)
+        {
+            case "gpt2": Gpt2(model.Module, model.Config, generator); break;
+            case "bert": Bert(model.Module, model.Config, generator); break;
+            default: Standard(model.Module, model.Config, generator); break;
+        }
     }
 
     private static void Apply(nn.Module model, Generator? generator, Func<string, double> stdFor)

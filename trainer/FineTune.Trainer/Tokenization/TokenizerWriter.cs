@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -23,7 +24,9 @@ public static class TokenizerWriter
         "<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
     ];
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps token texts such as "<|endoftext|>" and "Ġthe" readable in the files (they are not HTML).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes the <paramref name="preset"/> tokenizer into <paramref name="directory"/> and returns it as loaded back.</summary>
     public static ITextTokenizer Write(string directory, TokenizerPreset preset, int modelMaxLength)
@@ -42,7 +45,7 @@ public static class TokenizerWriter
     {
         var vocab = new JsonObject();
         foreach (var (token, id) in PackagedGpt2.Vocabulary.OrderBy(kv => kv.Value)) vocab[token] = id;
-        File.WriteAllText(Path.Combine(directory, "vocab.json"), vocab.ToJsonString());
+        File.WriteAllText(Path.Combine(directory, "vocab.json"), vocab.ToJsonString(Compact));
         File.WriteAllLines(Path.Combine(directory, "merges.txt"), PackagedGpt2.Merges.Prepend("#version: 0.2"));
         WriteConfigs(directory, modelMaxLength, "GPT2Tokenizer", pad: null,
             new Dictionary<int, string> { [PackagedGpt2.EndOfTextId] = PackagedGpt2.EndOfText });

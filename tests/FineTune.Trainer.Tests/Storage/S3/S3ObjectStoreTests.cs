@@ -49,6 +49,20 @@ public sealed class S3ObjectStoreTests(S3rverFixture s3, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Listing_goes_past_the_first_page_of_a_thousand_keys()
+    {
+        using var store = s3.CreateStore();
+        const int count = 1010;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (i, _) => await Put(store, $"many/{i:D5}", "x"));
+
+        var listed = await store.ListAsync(Uri("many/"));
+
+        Assert.Equal(count, listed.Count);
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"many/{i:D5}"), listed.Select(o => o.Uri.Key));
+    }
+
+    [Fact]
     public async Task Stat_of_a_missing_object_is_null_and_get_names_it()
     {
         using var store = s3.CreateStore();

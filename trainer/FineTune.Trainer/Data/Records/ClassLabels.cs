@@ -25,9 +25,10 @@ public sealed class ClassLabels(int? numLabels, IReadOnlyDictionary<string, int>
                 if (!label.TryGetInt32(out var id))
                     throw new RecordException($"field \"label\" is {JsonFields.Describe(label)}; expected an integer class id or a class name");
                 Kind(named: false, label);
-                if (id < 0 || (numLabels is int n && id >= n))
-                    throw new RecordException($"field \"label\" is {id}; expected a class id from 0 to {(numLabels is int m ? (m - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : "any")}" +
-                        (numLabels is null ? "" : " (model.numLabels)"));
+                if (numLabels is int n && (id < 0 || id >= n))
+                    throw new RecordException($"field \"label\" is {id}; expected a class id from 0 to {n - 1} (model.numLabels is {n})");
+                if (id < 0)
+                    throw new RecordException($"field \"label\" is {id}; expected a class id of 0 or more");
                 return id;
             case JsonValueKind.String:
                 Kind(named: true, label);

@@ -27,7 +27,7 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor>, I
         dropout = nn.Dropout(config.ClassifierDropout ?? config.HiddenDropout);
         classifier = nn.Linear(config.HiddenSize, config.NumLabels);
         RegisterComponents();
-        Initialization.Standard(this, config);
+        Initialization.Bert(this, config);
         BlockNames = Enumerable.Range(0, config.NumLayers).Select(i => $"bert.encoder.layer.{i}").ToArray();
         Attentions = bert.encoder.layer.Select(l => (IAttention)l.attention.self).ToArray();
     }

@@ -87,8 +87,9 @@ public sealed partial class CheckpointStore
             {
                 var local = Path.Combine(root, paths[i]);
                 var hashing = FileHashing.Sha256Async(local, token);
-                var stored = await _store.PutFromFileAsync(location.Append(paths[i]), local, token).ConfigureAwait(false);
-                files[i] = new CheckpointFile(paths[i], stored.Size, await hashing.ConfigureAwait(false));
+                var uploading = _store.PutFromFileAsync(location.Append(paths[i]), local, token);
+                await Task.WhenAll(hashing, uploading).ConfigureAwait(false);
+                files[i] = new CheckpointFile(paths[i], uploading.Result.Size, hashing.Result);
             }).ConfigureAwait(false);
 
         // What the store now holds under the step must be exactly the files (a killed earlier save may have left others).
