@@ -24,6 +24,7 @@ public sealed class OperatorHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(loggers);
         builder.Services.AddLogging();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.AddFineTuneOperator(configure, client, Prometheus.Metrics.NewCustomRegistry());
         var host = builder.Build();
         await host.StartAsync();
