@@ -8,7 +8,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: help build test manifests demo ci-deps
+.PHONY: help build test manifests ci-deps
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort -u | \
@@ -25,9 +25,6 @@ test: build ## Run every test project
 
 manifests: ## Regenerate crds/ from the C# API types
 	$(DOTNET) run --project operator/FineTune.CrdGen -c $(CONFIGURATION) -- crds
-
-demo: ## Run a real fine-tuning job end to end on this machine (no cluster needed)
-	@echo "make demo is not ready yet: it lands with the local cluster mode (see README.md)."; exit 1
 
 # Machine-level dependencies the tests need on a fresh machine (Debian packages, npm packages).
 # Each component adds its own steps in mk/<component>.mk with `ci-deps::`.
