@@ -19,7 +19,7 @@ build: ## Build every project (warnings are errors)
 
 test: build ## Run every test project
 	@set -o pipefail; $(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build 2>&1 | tee .test-output.log; status=$$?; \
-	  awk '/(Passed|Failed)! +- +Failed: / { gsub(",", ""); f += $$5; p += $$7; s += $$9 } \
+	  awk '/(Passed|Failed)! +- +Failed: / { gsub(",", ""); f += $$4; p += $$6; s += $$8 } \
 	    END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' .test-output.log; \
 	  rm -f .test-output.log; exit $$status
 

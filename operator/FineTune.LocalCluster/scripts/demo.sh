@@ -49,22 +49,8 @@ run_job() {
   "$LOCALCLUSTER" run "$1" --state "$DEMO/cluster" --command "trainer=$TRAINER" --timeout 00:04:30 | tee "$DEMO/run.log"
 }
 
-job="$MANIFEST"
-if ! run_job "$job"; then
-  if grep -qs "is not implemented by this trainer" "$DEMO"/cluster/pods/default/quickstart-*/trainer.log; then
-    # The quickstart is a LoRA job; until the trainer implements LoRA the demo trains the same job fully instead.
-    job="$DEMO/quickstart-full.yaml"
-    say "this trainer does not implement LoRA yet: running the same job as full fine-tuning ($job)"
-    awk '/^  lora:/ { skip = 1; next } skip && /^    / { next } { skip = 0; print }' "$MANIFEST" \
-      | sed -e 's/^  method: lora/  method: full/' -e 's/save: both .*/save: merged/' -e 's/learningRate: .*/learningRate: 1.0e-3/' > "$job"
-    run_job "$job" || { echo "the demo job failed: see the pod logs above" >&2; exit 1; }
-  else
-    echo "the demo job failed: see the pod logs above" >&2
-    exit 1
-  fi
-fi
+run_job "$MANIFEST" || { echo "the demo job failed: see the pod logs above" >&2; exit 1; }
 
-# The newest merged model of the run (status.outputs names <run>/<stage>/merged/, the trainer may write <run>/merged/).
 merged="$(find "$DEMO/runs" -path '*/merged/config.json' -printf '%T@ %h\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)"
 adapter="$(find "$DEMO/runs" -type d -name adapter -printf '%T@ %p\n' 2>/dev/null | sort -n | tail -1 | cut -d' ' -f2-)"
 [ -n "$merged" ] || { echo "the job succeeded but no merged model was found under $DEMO/runs" >&2; exit 1; }

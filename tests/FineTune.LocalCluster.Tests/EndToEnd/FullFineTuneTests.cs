@@ -74,13 +74,12 @@ public sealed class FullFineTuneTests : IAsyncLifetime
         var log = LocalCluster.Runner.PodLog.Tail(Path.Combine(_cluster.Kubelet.PodDirectory("default", pod.Metadata.Name), "trainer.log"), 200, 1 << 20);
         Assert.True(job.Status?.Phase == JobPhase.Succeeded, $"phase {job.Status?.Phase}; trainer log:\n{log}");
         Assert.Equal(0, pod.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
-        // The operator's status.outputs says <output>/<run>/<stage>/merged/, the trainer writes <output>/<run>/merged/
-        // (a layout mismatch between the two, reported); the model must be somewhere in the run's directory.
-        var runDirectory = Path.Combine(_work, "runs", "tiny-full", job.Status!.RunId!);
-        var config = Directory.EnumerateFiles(runDirectory, "config.json", SearchOption.AllDirectories)
-            .FirstOrDefault(f => Path.GetFileName(Path.GetDirectoryName(f)) == "merged");
-        Assert.True(config is not null, $"no merged/config.json under {runDirectory}");
-        Assert.True(Directory.EnumerateFiles(Path.GetDirectoryName(config)!, "*.safetensors").Any(), $"no weights next to {config}");
+        // The trainer writes where the operator says the outputs are: status.outputs.merged.
+        var merged = job.Status!.Outputs?.Merged;
+        Assert.False(string.IsNullOrEmpty(merged), "status.outputs.merged is empty");
+        var mergedDirectory = Path.GetFullPath(merged!.StartsWith("file://", StringComparison.Ordinal) ? merged["file://".Length..] : merged, _work);
+        Assert.True(File.Exists(Path.Combine(mergedDirectory, "config.json")), $"no config.json in status.outputs.merged {mergedDirectory}");
+        Assert.True(Directory.EnumerateFiles(mergedDirectory, "*.safetensors").Any(), $"no weights in {mergedDirectory}");
         Assert.Contains("\"event\":\"step\"", log); // the trainer's progress lines reached the pod log
     }
 

@@ -60,10 +60,10 @@ public sealed class TrainerCommandsTests : IDisposable
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(4, lines.Count(l => l.GetProperty("event").GetString() == "step"));
         Assert.Equal(2, lines.Count(l => l.GetProperty("event").GetString() == "eval"));
-        var merged = Path.Combine(_dir, "runs", "r1", "merged");
+        var merged = Path.Combine(_dir, "runs", "r1", "train", "merged");
         Assert.True(File.Exists(Path.Combine(merged, "model.safetensors")));
         Assert.True(File.Exists(Path.Combine(merged, "tokenizer.json")));
-        var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "runs", "r1", "result.json"))).RootElement;
+        var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "runs", "r1", "train", "metrics.json"))).RootElement;
         Assert.Equal(4, result.GetProperty("steps").GetInt64());
 
         // The export is a model the other commands read.
@@ -113,7 +113,7 @@ public sealed class TrainerCommandsTests : IDisposable
 
         Assert.True(code == TrainerExitCodes.Diverged, $"exit {code}: {errors}");
         Assert.Contains("training diverged at step 1: the training loss is", errors.ToString());
-        Assert.False(Directory.Exists(Path.Combine(_dir, "runs", "r", "merged")));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "runs", "r", "train", "merged")));
     }
 
     [Fact]

@@ -44,9 +44,9 @@ public sealed class JobPlannerTests
         Assert.Equal(plan.ModelDirectory, plan.TokenizerDirectory);
         Assert.Equal(Path.Combine(dir.Path, "data", "train.jsonl"), plan.TrainFile);
         Assert.Equal(Path.Combine(dir.Path, "data", "val.jsonl"), plan.ValidationFile);
-        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1"), plan.RunDirectory);
-        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1", "checkpoints"), plan.CheckpointsDirectory);
-        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1", "merged"), plan.OutputDirectory(SaveMode.Merged));
+        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1", "train"), plan.RunDirectory);
+        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1", "train", "checkpoints"), plan.CheckpointsDirectory);
+        Assert.Equal(Path.Combine(dir.Path, "runs", "run-1", "train", "merged"), plan.OutputDirectory(SaveMode.Merged));
     }
 
     [Fact]

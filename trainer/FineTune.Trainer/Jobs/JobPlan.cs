@@ -4,9 +4,9 @@ namespace FineTune.Trainer.Jobs;
 
 /// <summary>
 /// A FineTuneJob stage turned into local paths. Output layout under <see cref="RunDirectory"/>
-/// (= output.uri/&lt;run id&gt;/, plus &lt;stage&gt;/ for multi-stage methods): checkpoints/step-N/ (resumable
+/// (= output.uri/&lt;run id&gt;/&lt;stage&gt;/, the layout the operator reports in status.outputs): checkpoints/step-N/ (resumable
 /// checkpoints, the newest few and the best), merged/ (the whole model in Hugging Face layout, with tokenizer files),
-/// adapter/ (adapter methods) and result.json (steps, metrics, outputs).
+/// adapter/ (adapter methods) and metrics.json (steps, metrics, outputs).
 /// </summary>
 public sealed record JobPlan
 {
@@ -44,5 +44,5 @@ public sealed record JobPlan
     public string OutputDirectory(SaveMode kind) => Path.Combine(RunDirectory, kind == SaveMode.Adapter ? "adapter" : "merged");
 
     /// <summary>The summary file written at the end.</summary>
-    public string ResultFile => Path.Combine(RunDirectory, "result.json");
+    public string ResultFile => Path.Combine(RunDirectory, "metrics.json");
 }

@@ -33,7 +33,8 @@ public static class JobPlanner
             TokenizerDirectory = spec.Model.TokenizerUri is { } tokenizer ? resolver.Directory(tokenizer, "spec.model.tokenizerUri") : model,
             TrainFile = resolver.File(dataset.Uri, "spec.dataset.uri"),
             ValidationFile = dataset.ValidationUri is { } validation ? resolver.File(validation, "spec.dataset.validationUri") : null,
-            RunDirectory = Path.Combine(outputPath(spec.Output.Uri), runId),
+            // The operator's layout (operator/FineTune.Operator/Builders/OutputLayout): <output>/<run id>/<stage>/.
+            RunDirectory = Path.Combine(outputPath(spec.Output.Uri), runId, stage),
             Dataset = dataset,
         };
     }

@@ -3,7 +3,7 @@ using FineTune.Trainer.Training;
 
 namespace FineTune.Trainer.Jobs;
 
-/// <summary>What a stage produced, written as result.json in the run directory.</summary>
+/// <summary>What a stage produced, written as metrics.json in the stage directory.</summary>
 public sealed record JobResult
 {
     /// <summary>Run id.</summary>

@@ -17,7 +17,7 @@ namespace FineTune.Trainer.Jobs;
 /// <summary>
 /// Runs one planned stage: loads tokenizer, model and data, applies the method, trains (resuming from the run's newest
 /// checkpoint), selects the best checkpoint's weights when validation ran, exports, copies the tokenizer files next
-/// to the export and writes result.json.
+/// to the export and writes metrics.json.
 /// </summary>
 public static class JobRunner
 {
