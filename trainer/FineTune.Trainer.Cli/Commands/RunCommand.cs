@@ -5,6 +5,7 @@ using FineTune.Api.Manifests;
 using FineTune.Trainer.Cli.Progress;
 using FineTune.Trainer.Jobs;
 using FineTune.Trainer.Runtime;
+using FineTune.Trainer.Telemetry;
 using FineTune.Trainer.Training;
 
 namespace FineTune.Trainer.Cli.Commands;
@@ -57,8 +58,11 @@ public static class RunCommand
             stop.Cancel();
         });
 
-        JobResult Work(ITrainingObserver observer)
+        using var telemetry = TrainerTelemetry.FromEnvironment(plan.Job.Spec.Method.ToString().ToLowerInvariant(), plan.Stage, errors);
+
+        JobResult Work(ITrainingObserver display)
         {
+            var observer = telemetry.Observe(display);
             observer.OnMessage($"threads: {threads} ({source}); tcmalloc {(Tcmalloc.IsPreloaded() ? "preloaded" : "not preloaded")}");
             return JobRunner.Run(plan, observer, stop.Token);
         }

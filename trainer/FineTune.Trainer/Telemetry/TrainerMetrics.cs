@@ -102,6 +102,9 @@ public sealed class TrainerMetrics : IStorageEvents
         _parameters.Set(parameters);
     }
 
+    /// <summary>Records the optimizer steps the stage will run (known from the first step report).</summary>
+    public void SetTotalSteps(long totalSteps) => _totalSteps.Set(totalSteps);
+
     /// <summary>Records an evaluation: its loss and any named metrics (accuracy, perplexity, ...).</summary>
     public void RecordEvaluation(double evalLoss, IReadOnlyDictionary<string, double>? metrics = null)
     {

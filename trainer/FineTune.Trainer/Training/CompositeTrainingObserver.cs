@@ -1,0 +1,29 @@
+namespace FineTune.Trainer.Training;
+
+/// <summary>Passes every report to several observers in order (the display, the metrics, the status publisher).</summary>
+public sealed class CompositeTrainingObserver(params IReadOnlyList<ITrainingObserver> observers) : ITrainingObserver
+{
+    /// <inheritdoc />
+    public void OnStep(StepReport report)
+    {
+        foreach (var observer in observers) observer.OnStep(report);
+    }
+
+    /// <inheritdoc />
+    public void OnEvaluation(long step, EvaluationMetrics metrics, bool improved)
+    {
+        foreach (var observer in observers) observer.OnEvaluation(step, metrics, improved);
+    }
+
+    /// <inheritdoc />
+    public void OnCheckpoint(long step, string location)
+    {
+        foreach (var observer in observers) observer.OnCheckpoint(step, location);
+    }
+
+    /// <inheritdoc />
+    public void OnMessage(string message)
+    {
+        foreach (var observer in observers) observer.OnMessage(message);
+    }
+}
