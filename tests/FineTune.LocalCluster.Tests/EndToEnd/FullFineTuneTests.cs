@@ -81,6 +81,10 @@ public sealed class FullFineTuneTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(mergedDirectory, "config.json")), $"no config.json in status.outputs.merged {mergedDirectory}");
         Assert.True(Directory.EnumerateFiles(mergedDirectory, "*.safetensors").Any(), $"no weights in {mergedDirectory}");
         Assert.Contains("\"event\":\"step\"", log); // the trainer's progress lines reached the pod log
+        // The trainer published its progress to the job's status through the pod's kubeconfig, the last step included.
+        var progress = job.Status.Progress;
+        Assert.True(progress is { TotalSteps: > 0 } && progress.Step == progress.TotalSteps && progress.Percent == 100,
+            $"status.progress: {k8s.KubernetesJson.Serialize(progress)}; trainer log:\n{log}");
     }
 
     private async Task<FineTuneJob> WaitForFinishAsync(string name)

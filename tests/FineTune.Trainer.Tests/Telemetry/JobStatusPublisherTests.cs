@@ -4,6 +4,7 @@ using FineTune.Api.V1Alpha1;
 using FineTune.LocalApiServer;
 using FineTune.LocalApiServer.Testing;
 using FineTune.Trainer.Telemetry;
+using FineTune.Trainer.Tests.Fixtures;
 using FineTune.Trainer.Training;
 using k8s;
 using k8s.Models;
@@ -153,6 +154,55 @@ public sealed class JobStatusPublisherTests : IAsyncLifetime
         Assert.Null(JobStatusPublisher.FromEnvironment("train", TextWriter.Null, _ => null));
         Assert.Null(JobStatusPublisher.FromEnvironment("train", TextWriter.Null,
             name => name == "FINETUNE_JOB_NAMESPACE" ? Ns : null));
+    }
+
+    [Fact]
+    public async Task A_pod_kubeconfig_without_credentials_reaches_the_job()
+    {
+        using var directory = new TemporaryDirectory();
+        var kubeconfig = Path.Combine(directory.Path, "kubeconfig");
+        File.WriteAllText(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: local
+              cluster:
+                server: {_server.Url}
+            users:
+            - name: local
+              user: {"{}"}
+            contexts:
+            - name: local
+              context:
+                cluster: local
+                user: local
+            current-context: local
+            """);
+        var environment = new Dictionary<string, string?>
+        {
+            ["FINETUNE_JOB_NAMESPACE"] = Ns, ["FINETUNE_JOB_NAME"] = Name, ["KUBECONFIG"] = kubeconfig,
+        };
+
+        using (var publisher = JobStatusPublisher.FromEnvironment("train", TextWriter.Null, name => environment.GetValueOrDefault(name)))
+        {
+            Assert.NotNull(publisher);
+            publisher.OnStep(Step(4, 4, loss: 0.5));
+        }
+
+        await WaitForStatus(s => s.Progress?.Step == 4, "the step sent through the kubeconfig");
+    }
+
+    [Fact]
+    public void An_unreadable_kubeconfig_warns_and_publishes_nothing()
+    {
+        var warnings = new StringWriter();
+        var environment = new Dictionary<string, string?>
+        {
+            ["FINETUNE_JOB_NAMESPACE"] = Ns, ["FINETUNE_JOB_NAME"] = Name, ["KUBECONFIG"] = "/nonexistent/kubeconfig",
+        };
+
+        Assert.Null(JobStatusPublisher.FromEnvironment("train", warnings, name => environment.GetValueOrDefault(name)));
+        Assert.Contains($"FineTuneJob {Ns}/{Name}", warnings.ToString());
     }
 
     private static StepReport Step(long step, long total, double loss) =>

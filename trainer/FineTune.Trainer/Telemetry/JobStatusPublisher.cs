@@ -72,12 +72,21 @@ public sealed class JobStatusPublisher : ITrainingObserver, IDisposable
         if (environment(TrainerEnvironment.JobNamespace) is not { Length: > 0 } ns || environment(TrainerEnvironment.JobName) is not { Length: > 0 } name)
             return null;
         KubernetesClientConfiguration config;
-        if (environment("KUBECONFIG") is { Length: > 0 } kubeconfig)
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        else if (KubernetesClientConfiguration.IsInCluster())
-            config = KubernetesClientConfiguration.InClusterConfig();
-        else
+        try
+        {
+            if (environment("KUBECONFIG") is { Length: > 0 } kubeconfig)
+                config = KubeconfigLoader.Load(kubeconfig);
+            else if (KubernetesClientConfiguration.IsInCluster())
+                config = KubernetesClientConfiguration.InClusterConfig();
+            else
+                return null;
+        }
+        catch (Exception error)
+        {
+            // Progress is a courtesy: a broken client config must not cost the training run.
+            warnings.WriteLine($"warning: progress is not published to FineTuneJob {ns}/{name}: no usable client config: {error.GetType().Name}: {error.Message}");
             return null;
+        }
         return new JobStatusPublisher(new Kubernetes(config), ns, name, stage, warnings, ownsClient: true);
     }
 
