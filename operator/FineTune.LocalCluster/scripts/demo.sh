@@ -21,8 +21,10 @@ say() { printf '\n== %s\n' "$*"; }
 not_ready() { printf 'make demo is not ready yet: %s\n' "$*" >&2; exit 1; }
 
 # Build what the demo runs when `make build` has not (incremental, quick when it has).
-[ -x "$LOCALCLUSTER" ] || "$DOTNET" build operator/FineTune.LocalCluster -c "$CONFIGURATION" --nologo -v quiet
-[ -x "$TRAINER" ] || "$DOTNET" build trainer/FineTune.Trainer.Cli -c "$CONFIGURATION" --nologo -v quiet
+# Always build (incremental, seconds when up to date), so the demo never runs binaries older than the sources.
+say "building the trainer and the local cluster"
+"$DOTNET" build operator/FineTune.LocalCluster -c "$CONFIGURATION" --nologo -v quiet
+"$DOTNET" build trainer/FineTune.Trainer.Cli -c "$CONFIGURATION" --nologo -v quiet
 for command in init eval run; do
   "$TRAINER" "$command" --help >/dev/null 2>&1 || not_ready "the trainer has no '$command' command in this build."
 done
