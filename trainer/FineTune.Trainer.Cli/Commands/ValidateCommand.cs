@@ -26,7 +26,7 @@ public static class ValidateCommand
         var exitCode = TrainerExitCodes.Success;
         foreach (var file in files)
         {
-            var result = ManifestLoader.LoadFile(file.FullName == file.ToString() ? file.FullName : file.ToString());
+            var result = ManifestLoader.LoadFile(file.ToString());
             if (result.IsValid)
             {
                 foreach (var job in result.Jobs)

@@ -142,22 +142,10 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
     }
 
     /// <inheritdoc />
-    public void SaveAdapter(ILanguageModel model, string directory)
-    {
-        ToConfig(model).Write(directory);
-        var parameters = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        AdapterWeights.Save(directory, TrainableParameterNames(model)
-            .ToDictionary(n => AdapterFiles.KeyPrefix + n, n => (TorchSharp.torch.Tensor)parameters[n]));
-    }
+    public void SaveAdapter(ILanguageModel model, string directory) => AdapterWeights.SaveTrainable(this, model, directory);
 
     /// <inheritdoc />
-    public void LoadAdapter(ILanguageModel model, string directory)
-    {
-        Apply(model);
-        var parameters = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        AdapterWeights.Load(directory, TrainableParameterNames(model).ToDictionary(n => AdapterFiles.KeyPrefix + n, n => parameters[n]),
-            model.Config.ModelType);
-    }
+    public void LoadAdapter(ILanguageModel model, string directory) => AdapterWeights.LoadTrainable(this, model, directory);
 
     /// <summary>The LoRA layers of <paramref name="model"/>.</summary>
     public static IReadOnlyList<LoraLayer> Layers(ILanguageModel model) =>

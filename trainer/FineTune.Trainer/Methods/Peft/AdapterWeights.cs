@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
+using FineTune.Trainer.Models;
 using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -19,6 +20,26 @@ public static class AdapterWeights
         var target = Path.Combine(directory, AdapterFiles.Weights);
         Safetensors.SaveStateDict(target + ".partial", cpu);
         File.Move(target + ".partial", target, overwrite: true);
+    }
+
+    /// <summary>
+    /// Writes the config and every trainable parameter of a method whose adapter is exactly its trainable parameters
+    /// (LoRA, bottleneck adapters), under PEFT keys.
+    /// </summary>
+    public static void SaveTrainable(IPeftMethod method, ILanguageModel model, string directory)
+    {
+        method.ToConfig(model).Write(directory);
+        var parameters = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Save(directory, method.TrainableParameterNames(model).ToDictionary(n => AdapterFiles.KeyPrefix + n, n => (Tensor)parameters[n]));
+    }
+
+    /// <summary>Applies <paramref name="method"/> and loads its trainable parameters saved by <see cref="SaveTrainable"/>.</summary>
+    public static void LoadTrainable(IPeftMethod method, ILanguageModel model, string directory)
+    {
+        method.Apply(model);
+        var parameters = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Load(directory, method.TrainableParameterNames(model).ToDictionary(n => AdapterFiles.KeyPrefix + n, n => parameters[n]),
+            model.Config.ModelType);
     }
 
     /// <summary>

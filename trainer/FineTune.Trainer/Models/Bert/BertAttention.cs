@@ -10,13 +10,13 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor>
     public BertSelfAttention self;
 
     /// <summary>Projection + residual + LayerNorm.</summary>
-    public BertSelfOutput output;
+    public BertOutput output;
 
     /// <summary>Creates the sub-block of layer <paramref name="layerIndex"/>.</summary>
     public BertAttention(BertConfig config, int layerIndex) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(config, layerIndex);
-        output = new BertSelfOutput(config);
+        output = new BertOutput(config, config.HiddenSize);
         RegisterComponents();
     }
 

@@ -20,7 +20,7 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor>
     {
         attention = new BertAttention(config, layerIndex);
         intermediate = new BertIntermediate(config);
-        output = new BertOutput(config);
+        output = new BertOutput(config, config.IntermediateSize);
         RegisterComponents();
     }
 

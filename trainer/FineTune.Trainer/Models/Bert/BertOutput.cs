@@ -4,10 +4,14 @@ using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Models.Bert;
 
-/// <summary>Feed-forward down-projection with post-norm residual: LayerNorm(dropout(dense(h)) + input).</summary>
+/// <summary>
+/// Post-norm residual projection: LayerNorm(dropout(dense(h)) + input). Hugging Face has two classes of this shape,
+/// BertSelfOutput (after attention, d → d) and BertOutput (after the feed-forward block, intermediate → d); their
+/// parameter names are the same, so one class serves both.
+/// </summary>
 public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 {
-    /// <summary>[intermediate → d].</summary>
+    /// <summary>[input → d].</summary>
     public nn.Module<Tensor, Tensor> dense;
 
     /// <summary>Residual norm.</summary>
@@ -15,10 +19,10 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 
     private readonly Dropout dropout;
 
-    /// <summary>Creates the layer.</summary>
-    public BertOutput(BertConfig config) : base(nameof(BertOutput))
+    /// <summary>Creates the layer for inputs of <paramref name="inputSize"/> features.</summary>
+    public BertOutput(BertConfig config, long inputSize) : base(nameof(BertOutput))
     {
-        dense = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        dense = nn.Linear(inputSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.HiddenDropout);
         RegisterComponents();
