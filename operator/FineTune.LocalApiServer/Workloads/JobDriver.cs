@@ -11,7 +11,9 @@ namespace FineTune.LocalApiServer.Workloads;
 /// (owner reference, job-name and controller-uid labels), moves Pods to Running / Succeeded / Failed with exit codes,
 /// and keeps Job status as Kubernetes does (active, ready, succeeded and failed counts, startTime, completionTime,
 /// conditions Complete / Failed / Suspended / SuccessCriteriaMet / FailureTarget), with backoffLimit,
-/// activeDeadlineSeconds and spec.suspend. Call <see cref="Start"/> to have it react to every Job and Pod change;
+/// podFailurePolicy (FailJob / Ignore / Count on exit codes and pod conditions), activeDeadlineSeconds (a timer on the
+/// driver's clock) and spec.suspend (pods stopped gracefully with <see cref="JobDriverOptions.GracefulTermination"/>;
+/// pods stopped for a suspend are not failures). Call <see cref="Start"/> to have it react to every Job and Pod change;
 /// the kubelet steps (<see cref="MarkPodRunning"/>, <see cref="MarkPodSucceeded"/>, <see cref="MarkPodFailed"/>)
 /// are the test's to call, so a test decides how each attempt ends.
 /// </summary>
@@ -29,6 +31,9 @@ public sealed class JobDriver : IAsyncDisposable
     private readonly Lock _sync = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private readonly HashSet<string> _stoppedByController = [];
+    private readonly List<ITimer> _timers = [];
+    private readonly HashSet<string> _wakeUps = [];
 
     /// <summary>Creates a driver; it does nothing by itself until <see cref="Start"/>.</summary>
     /// <param name="server">The server whose Jobs and Pods to drive.</param>
@@ -139,8 +144,13 @@ public sealed class JobDriver : IAsyncDisposable
             var spec = job.Spec;
             var pods = PodsOf(ns, jobName).Where(p => p.Metadata.OwnerReferences?.Any(r => r.Uid == job.Metadata.Uid) == true).ToList();
             var succeeded = pods.Count(p => p.Status?.Phase == "Succeeded");
-            var failed = pods.Count(p => p.Status?.Phase == "Failed");
+            // Pods the controller itself stopped (suspend) are not failures; the rest go through podFailurePolicy.
+            var verdicts = pods.Where(p => p.Status?.Phase == "Failed" && !StoppedByController(p))
+                .Select(p => PodFailurePolicyMatcher.Match(spec.PodFailurePolicy, p)).ToList();
+            var failed = verdicts.Count(v => v.Action != "Ignore");
+            var failJob = verdicts.FirstOrDefault(v => v.Action == "FailJob");
             var active = pods.Where(IsActive).ToList();
+            var terminating = pods.Count(p => p.Metadata.DeletionTimestamp is not null && p.Status?.Phase is not ("Succeeded" or "Failed"));
             var completions = spec.Completions ?? 1;
             var parallelism = spec.Parallelism ?? 1;
             var backoffLimit = spec.BackoffLimit ?? 6;
@@ -151,6 +161,8 @@ public sealed class JobDriver : IAsyncDisposable
             var startTime = job.Status?.StartTime;
             if (succeeded >= completions)
                 (finish, finishReason, finishMessage) = ("Complete", "CompletionsReached", "Reached expected number of succeeded pods");
+            else if (failJob is not null)
+                (finish, finishReason, finishMessage) = ("Failed", "PodFailurePolicy", failJob.Message);
             else if (failed > backoffLimit)
                 (finish, finishReason, finishMessage) = ("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
             else if (!suspended && spec.ActiveDeadlineSeconds is { } deadline && startTime is { } started && now - started >= TimeSpan.FromSeconds(deadline))
@@ -158,14 +170,20 @@ public sealed class JobDriver : IAsyncDisposable
 
             if (finish is not null || suspended)
             {
-                foreach (var pod in active) _server.Objects.Delete<V1Pod>(ns, pod.Metadata.Name);
+                foreach (var pod in active) StopPod(pod, countAsFailure: finish is not null);
+                terminating += _options.GracefulTermination ? active.Count : 0;
                 active.Clear();
             }
             else if (_options.CreatePods)
             {
-                var wanted = Math.Min(parallelism, completions - succeeded);
+                // With a podFailurePolicy (or podReplacementPolicy Failed) a replacement waits until the old pod is gone.
+                var waitForTerminating = (spec.PodFailurePolicy is not null || spec.PodReplacementPolicy == "Failed") && terminating > 0;
+                var wanted = waitForTerminating ? 0 : Math.Min(parallelism, completions - succeeded);
                 for (var i = active.Count; i < wanted; i++) active.Add(CreatePod(job));
             }
+
+            if (!suspended && finish is null && spec.ActiveDeadlineSeconds is { } limit)
+                WakeAt(ns, jobName, (startTime ?? now) + TimeSpan.FromSeconds(limit) - now);
 
             return _server.Objects.Update<V1Job>(ns, jobName, j =>
             {
@@ -174,6 +192,7 @@ public sealed class JobDriver : IAsyncDisposable
                 status.Ready = active.Count(p => p.Status?.Phase == "Running") is var ready and > 0 ? ready : null;
                 status.Succeeded = succeeded == 0 ? null : succeeded;
                 status.Failed = failed == 0 ? null : failed;
+                status.Terminating = _options.GracefulTermination ? terminating : null;
                 status.Conditions ??= [];
                 if (suspended)
                 {
@@ -196,6 +215,61 @@ public sealed class JobDriver : IAsyncDisposable
                 if (status.Conditions.Count == 0) status.Conditions = null;
             });
         }
+    }
+
+    /// <summary>
+    /// The Job controller deleting an active pod. With <see cref="JobDriverOptions.GracefulTermination"/> the pod is
+    /// marked terminating (deletionTimestamp, the pod's terminationGracePeriodSeconds, default 30) and stays until the
+    /// kubelet steps end it (its process got SIGTERM: <see cref="MarkPodFailed"/> / <see cref="MarkPodSucceeded"/>), or
+    /// the grace period runs out and it is killed (exit code 137); otherwise it goes at once.
+    /// </summary>
+    private void StopPod(V1Pod pod, bool countAsFailure)
+    {
+        var (ns, name) = (pod.Metadata.NamespaceProperty, pod.Metadata.Name);
+        if (!countAsFailure) _stoppedByController.Add(pod.Metadata.Uid);
+        var grace = pod.Spec?.TerminationGracePeriodSeconds ?? 30;
+        if (!_options.GracefulTermination || grace <= 0)
+        {
+            _server.Objects.Delete<V1Pod>(ns, name);
+            return;
+        }
+
+        _server.Store.MarkTerminating(BuiltInResources.Pods, ns, name, grace);
+        var uid = pod.Metadata.Uid;
+        Schedule(TimeSpan.FromSeconds(grace), () =>
+        {
+            var current = _server.Objects.Get<V1Pod>(ns, name);
+            if (current?.Metadata.Uid == uid && current.Status?.Phase is not ("Succeeded" or "Failed"))
+                Terminate(ns, name, 137, "Error", "killed after the termination grace period");
+        });
+    }
+
+    private bool StoppedByController(V1Pod pod) => _stoppedByController.Contains(pod.Metadata.Uid);
+
+    /// <summary>Syncs the Job again after <paramref name="delay"/> (activeDeadlineSeconds), when the driver is started.</summary>
+    private void WakeAt(string ns, string jobName, TimeSpan delay)
+    {
+        // One wake-up per Job and due time, however often the Job is synced before it.
+        if (_loop is null || !_wakeUps.Add($"{ns}/{jobName}@{(Now() + delay).Ticks}")) return;
+        Schedule(delay, () => SyncJob(ns, jobName));
+    }
+
+    private void Schedule(TimeSpan delay, Action action)
+    {
+        if (_stop.IsCancellationRequested) return;
+        var timer = _time.CreateTimer(_ =>
+        {
+            if (_stop.IsCancellationRequested) return;
+            try
+            {
+                action();
+            }
+            catch (InvalidOperationException)
+            {
+                // The pod or Job went away meanwhile.
+            }
+        }, null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        lock (_timers) _timers.Add(timer);
     }
 
     private V1Pod CreatePod(V1Job job)
@@ -234,11 +308,34 @@ public sealed class JobDriver : IAsyncDisposable
         return _options.StartPods ? MarkPodRunning(created.Metadata.NamespaceProperty, created.Metadata.Name) : created;
     }
 
-    private V1Pod Terminate(string ns, string podName, int exitCode, string reason, string? message) => UpdatePod(ns, podName, pod =>
+    /// <summary>
+    /// A disruption (preemption, eviction, node drain): the pod gets the DisruptionTarget condition and its main
+    /// container is stopped with SIGTERM (exit code 143), so a podFailurePolicy rule on DisruptionTarget applies.
+    /// </summary>
+    public V1Pod DisruptPod(string ns, string podName, string reason = "PreemptionByScheduler") =>
+        Terminate(ns, podName, 143, "Error", $"{reason}: the pod was disrupted", pod => pod.Status.Conditions =
+        [
+            .. pod.Status.Conditions ?? [],
+            new V1PodCondition { Type = "DisruptionTarget", Status = "True", Reason = reason, LastTransitionTime = Now() },
+        ]);
+
+    private V1Pod Terminate(string ns, string podName, int exitCode, string reason, string? message, Action<V1Pod>? also = null)
+    {
+        var ended = UpdatePod(ns, podName, pod => EndContainers(pod, exitCode, reason, message, also));
+        // The kubelet's final delete of a pod that was terminating: it is gone once its containers stopped.
+        if (ended.Metadata.DeletionTimestamp is not null) _server.Objects.Delete<V1Pod>(ns, podName);
+        return ended;
+    }
+
+    private void EndContainers(V1Pod pod, int exitCode, string reason, string? message, Action<V1Pod>? also)
     {
         pod.Status.Phase = exitCode == 0 ? "Succeeded" : "Failed";
         pod.Status.StartTime ??= Now();
-        pod.Status.Conditions = [new V1PodCondition { Type = "Ready", Status = "False", Reason = "PodCompleted", LastTransitionTime = Now() }];
+        pod.Status.Conditions =
+        [
+            .. (pod.Status.Conditions ?? []).Where(c => c.Type == "DisruptionTarget"),
+            new V1PodCondition { Type = "Ready", Status = "False", Reason = "PodCompleted", LastTransitionTime = Now() },
+        ];
         var containers = Containers(pod);
         pod.Status.ContainerStatuses = containers.Select((c, i) => new V1ContainerStatus
         {
@@ -252,7 +349,8 @@ public sealed class JobDriver : IAsyncDisposable
                 },
             },
         }).ToList();
-    });
+        also?.Invoke(pod);
+    }
 
     private V1Pod UpdatePod(string ns, string podName, Action<V1Pod> change)
     {
@@ -311,6 +409,10 @@ public sealed class JobDriver : IAsyncDisposable
     {
         await _stop.CancelAsync();
         if (_loop is not null) await _loop;
+        lock (_timers)
+        {
+            foreach (var timer in _timers) timer.Dispose();
+        }
         _stop.Dispose();
     }
 }
