@@ -25,4 +25,11 @@ public sealed record LocalApiServerOptions
 
     /// <summary>Validate and default custom resources against their CRD's openAPIV3Schema (on by default, as in Kubernetes).</summary>
     public bool ValidateCustomResources { get; init; } = true;
+
+    /// <summary>
+    /// Check requests that carry a bearer token from <see cref="LocalKubeApiServer.IssueServiceAccountToken"/> against the
+    /// stored RBAC objects (403 Forbidden when no rule allows them; 401 for a token the server did not issue). Requests
+    /// without a token stay unrestricted (the cluster admin). Off by default.
+    /// </summary>
+    public bool AuthorizeServiceAccounts { get; init; }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using FineTune.LocalApiServer.Http;
 using FineTune.LocalApiServer.Resources;
+using FineTune.LocalApiServer.Security;
 using FineTune.LocalApiServer.Storage;
 using FineTune.LocalApiServer.Testing;
 using k8s;
@@ -34,7 +35,8 @@ public sealed class LocalKubeApiServer : IAsyncDisposable
         Store = new ObjectStore(options.Time, options.WatchHistorySize);
         Operations = new ResourceOperations(Store, Resources, options);
         Objects = new ObjectAccess(Store, Resources, Operations);
-        _handler = new ApiRequestHandler(Store, Resources, Operations, new WatchStreamWriter(Store, options), Faults, Requests, options);
+        _handler = new ApiRequestHandler(Store, Resources, Operations, new WatchStreamWriter(Store, options), Faults, Requests, options,
+            Tokens, new RbacAuthorizer(Objects));
         Port = options.Port;
     }
 
@@ -86,6 +88,16 @@ public sealed class LocalKubeApiServer : IAsyncDisposable
 
     /// <summary>A client configured for this server.</summary>
     public Kubernetes CreateClient() => new(new KubernetesClientConfiguration { Host = Url });
+
+    /// <summary>Tokens issued for service accounts (checked when <see cref="LocalApiServerOptions.AuthorizeServiceAccounts"/> is on).</summary>
+    public ServiceAccountTokens Tokens { get; } = new();
+
+    /// <summary>A bearer token for the service account <paramref name="ns"/>/<paramref name="name"/>.</summary>
+    public string IssueServiceAccountToken(string ns, string name) => Tokens.Issue(ns, name);
+
+    /// <summary>A client that authenticates as the service account <paramref name="ns"/>/<paramref name="serviceAccount"/>.</summary>
+    public Kubernetes CreateClient(string ns, string serviceAccount) =>
+        new(new KubernetesClientConfiguration { Host = Url, AccessToken = IssueServiceAccountToken(ns, serviceAccount) });
 
     /// <summary>Starts accepting connections (on the same port as before, after <see cref="StopListenerAsync"/>).</summary>
     public async Task StartListenerAsync()

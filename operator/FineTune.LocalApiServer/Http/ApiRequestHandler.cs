@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FineTune.LocalApiServer.Errors;
 using FineTune.LocalApiServer.Patching;
 using FineTune.LocalApiServer.Resources;
+using FineTune.LocalApiServer.Security;
 using FineTune.LocalApiServer.Selectors;
 using FineTune.LocalApiServer.Storage;
 using FineTune.LocalApiServer.Testing;
@@ -22,7 +23,9 @@ public sealed class ApiRequestHandler(
     WatchStreamWriter watches,
     FaultInjector faults,
     RequestCounter counter,
-    LocalApiServerOptions options)
+    LocalApiServerOptions options,
+    ServiceAccountTokens tokens,
+    RbacAuthorizer authorizer)
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _internalErrors = new();
 
@@ -47,6 +50,7 @@ public sealed class ApiRequestHandler(
             request = ApiRequestParser.Parse(registry, context.Request.Method, path, isWatch)
                 ?? throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({path})");
             counter.Record(request.Verb, request.ResourceLabel);
+            if (options.AuthorizeServiceAccounts) Authorize(context, request);
             if (faults.Take(request.Verb, request.ResourceLabel) is { } fault)
             {
                 if (fault.Delay > TimeSpan.Zero) await Task.Delay(fault.Delay, context.RequestAborted);
@@ -86,6 +90,22 @@ public sealed class ApiRequestHandler(
             if (!context.Response.HasStarted)
                 await HttpResponses.WriteErrorAsync(context, new ApiException(500, "InternalError", $"the local API server failed: {e.Message}"));
         }
+    }
+
+    /// <summary>Requests with a bearer token must be allowed by RBAC; requests without one are the admin's.</summary>
+    private void Authorize(HttpContext context, ApiRequest request)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return;
+        var who = tokens.Find(header["Bearer ".Length..].Trim())
+            ?? throw new ApiException(401, "Unauthorized", "Unauthorized: the bearer token was not issued by this server");
+        if (authorizer.Allows(who, request)) return;
+        var type = request.Type;
+        var subject = request.Name is null ? type.Plural : $"{type.Plural}{(type.Group.Length > 0 ? "." + type.Group : "")} \"{request.Name}\"";
+        var where = request.Namespace is null ? "at the cluster scope" : $"in the namespace \"{request.Namespace}\"";
+        throw new ApiException(403, "Forbidden",
+            $"{subject} is forbidden: User \"{who.UserName}\" cannot {request.Verb} resource \"{request.ResourceLabel}\" in API group \"{type.Group}\" {where}",
+            request.Name, type.Group);
     }
 
     private async Task DispatchAsync(HttpContext context, ApiRequest request, CancellationToken serverStopping)
