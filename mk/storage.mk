@@ -23,7 +23,7 @@ s3rver: ## Install the S3 test server (npm s3rver) into .tools/s3rver, with its 
 
 # The trainer the SIGTERM benchmark runs (`trainer run` of the reference model with its output in S3), with tcmalloc
 # preloaded like every launcher of the trainer (TCMALLOC comes from mk/trainer.mk).
-STORAGE_BENCH_TRAINER := trainer/FineTune.Trainer.Cli/bin/$(CONFIGURATION)/net10.0/FineTune.Trainer.Cli.dll
+STORAGE_BENCH_TRAINER := trainer/FineTune.Trainer.Cli/bin/$(CONFIGURATION)/net10.0/trainer.dll
 
 # Extra arguments for the benchmark, e.g. BENCH_STORAGE_ARGS="--megabytes 1024 --repeats 5".
 BENCH_STORAGE_ARGS ?=

@@ -13,7 +13,7 @@ using FineTune.Trainer.Tokenization;
 namespace FineTune.Trainer.StorageBench;
 
 /// <summary>
-/// `sigterm --trainer CLI.dll --target s3://bucket/prefix/ --endpoint URL [--warm-steps N]`: runs `trainer run` on the
+/// `sigterm --trainer trainer.dll --target s3://bucket/prefix/ --endpoint URL [--warm-steps N]`: runs `trainer run` on the
 /// reference model (GPT-2 layout, d=256, 4 layers, 4 heads, vocab 8192, sequence 128, batch 8) with its output in S3,
 /// sends SIGTERM after a few steps and times how long until a checkpoint whose manifest verifies is in the store
 /// (what a preempted pod has within its grace period). Prints one JSON line.
@@ -23,7 +23,7 @@ public static class SigtermBenchCommand
     /// <summary>The command word.</summary>
     public const string Name = "sigterm";
 
-    private const string Usage = "usage: storage-bench sigterm --trainer FineTune.Trainer.Cli.dll --target s3://bucket/prefix/ --endpoint http://host:port [--warm-steps 3]";
+    private const string Usage = "usage: storage-bench sigterm --trainer bin/.../trainer.dll --target s3://bucket/prefix/ --endpoint http://host:port [--warm-steps 3]";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     /// <summary>Runs the benchmark; returns the exit code.</summary>
@@ -47,9 +47,10 @@ public static class SigtermBenchCommand
         }
         if (trainer is null || !File.Exists(trainer) || target is null || endpoint is null)
         {
-            Console.Error.WriteLine($"--trainer (an existing FineTune.Trainer.Cli.dll), --target and --endpoint are required; {Usage}");
+            Console.Error.WriteLine($"--trainer (the trainer CLI, an existing trainer.dll), --target and --endpoint are required; {Usage}");
             return 2;
         }
+        trainer = Path.GetFullPath(trainer);
 
         var output = StorageUri.Parse(target).AsPrefix().Append($"sigterm-{DateTime.UtcNow:yyyyMMddHHmmss}/");
         var work = Directory.CreateTempSubdirectory("sigterm-bench-").FullName;
@@ -61,11 +62,15 @@ public static class SigtermBenchCommand
             using var process = StartTrainer(trainer, job, work);
             var lines = new List<string>();
             var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var watch = new Stopwatch();
+            double stepFinished = 0; // seconds from SIGTERM to the last step line: the step in flight finishing
             process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data is null) return;
                 lock (lines) lines.Add(e.Data);
-                if (StepOf(e.Data) >= warmSteps) warm.TrySetResult();
+                var step = StepOf(e.Data);
+                if (step >= 0 && watch.IsRunning) Volatile.Write(ref stepFinished, watch.Elapsed.TotalSeconds);
+                if (step >= warmSteps) warm.TrySetResult();
             };
             process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) lines.Add(e.Data); };
             process.BeginOutputReadLine();
@@ -75,9 +80,9 @@ public static class SigtermBenchCommand
             if (await Task.WhenAny(warm.Task, exited).WaitAsync(Timeout) != warm.Task)
                 throw new InvalidOperationException($"the trainer ended before step {warmSteps}:\n{string.Join('\n', lines)}");
 
+            watch.Start();
             if (SendSignal(process.Id, SignalTerm) != 0)
                 throw new InvalidOperationException($"kill({process.Id}, SIGTERM) failed with errno {Marshal.GetLastPInvokeError()}");
-            var watch = Stopwatch.StartNew();
             CheckpointInfo? durable = null;
             while (durable is null)
             {
@@ -98,11 +103,17 @@ public static class SigtermBenchCommand
                 ["step"] = durable.Step,
                 ["bytes"] = durable.Manifest.TotalBytes,
                 ["seconds"] = Math.Round(toDurable, 3),
+                ["step_finish_seconds"] = Math.Round(Volatile.Read(ref stepFinished), 3),
                 ["seconds_to_exit"] = Math.Round(toExit, 3),
                 ["exit_code"] = process.ExitCode,
             }));
             foreach (var item in await storage.ListAsync(output)) await storage.DeleteAsync(item.Uri);
             return process.ExitCode == Api.Contract.TrainerExitCodes.Interrupted ? 0 : 1;
+        }
+        catch (Exception error) when (error is InvalidOperationException or TimeoutException or StorageException)
+        {
+            Console.Error.WriteLine($"sigterm benchmark: {error.Message}");
+            return 1;
         }
         finally
         {
