@@ -30,6 +30,7 @@ public sealed class FineTuneJobController(
     ILogger<FineTuneJobController> logger)
 {
     private Func<IEnumerable<FineTuneJob>> knownJobs = () => [];
+    private Func<string, string, IReadOnlyList<V1Pod>> podsOf = (_, _) => [];
 
     // Validation evaluates every CEL rule of the schema; a spec only changes with metadata.generation, so the result
     // is kept per uid and generation.
@@ -37,6 +38,9 @@ public sealed class FineTuneJobController(
 
     /// <summary>Where the admission queue reads every FineTuneJob from (the informer's copy).</summary>
     public void UseJobIndex(Func<IEnumerable<FineTuneJob>> jobs) => knownJobs = jobs;
+
+    /// <summary>Where the pods of a FineTuneJob (namespace, name) are read from (the pod informer's index).</summary>
+    public void UsePodIndex(Func<string, string, IReadOnlyList<V1Pod>> pods) => podsOf = pods;
 
     /// <summary>Brings the children and status of <paramref name="job"/> in line with its spec.</summary>
     public async Task<ReconcileResult> ReconcileAsync(FineTuneJob job, CancellationToken cancellationToken)
@@ -57,7 +61,7 @@ public sealed class FineTuneJobController(
             .Append(job).DistinctBy(AdmissionQueue.KeyOf));
         var now = time.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        var plan = planner.Plan(new ReconcileInput(job, children.Items.ToList(), errors, decision, now));
+        var plan = planner.Plan(new ReconcileInput(job, children.Items.ToList(), errors, decision, now, podsOf(ns, job.Metadata.Name)));
 
         if (plan.Actions.OfType<CreateTrainingJob>().Any())
             await CheckDependenciesAsync(job, plan, cancellationToken).ConfigureAwait(false);
