@@ -110,7 +110,7 @@ public sealed class FineTuneJobController(
             {
                 case DeleteTrainingJobs delete:
                     foreach (var name in delete.JobNames)
-                        await CleanupFinalizer.DeleteJobAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+                        await CleanupFinalizer.DeleteJobAsync(client, ns, name, cancellationToken, delete.WaitForPods ? "Foreground" : "Background").ConfigureAwait(false);
                     break;
                 case SetTrainingJobSuspended suspend:
                     var patch = new JsonObject { ["spec"] = new JsonObject { ["suspend"] = suspend.Suspend } }.ToJsonString();

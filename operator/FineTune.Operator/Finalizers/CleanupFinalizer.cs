@@ -62,12 +62,13 @@ public sealed class CleanupFinalizer(IKubernetes client, IOutputCleaner outputs,
         }
     }
 
-    /// <summary>Deletes a Job and, in the background, its pods; a Job already gone is fine.</summary>
-    public static async Task DeleteJobAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken)
+    /// <summary>Deletes a Job and its pods (in the background, or first with "Foreground"); a Job already gone is fine.</summary>
+    public static async Task DeleteJobAsync(IKubernetes client, string ns, string name, CancellationToken cancellationToken,
+        string propagationPolicy = "Background")
     {
         try
         {
-            await client.BatchV1.DeleteNamespacedJobAsync(name, ns, propagationPolicy: "Background",
+            await client.BatchV1.DeleteNamespacedJobAsync(name, ns, propagationPolicy: propagationPolicy,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)

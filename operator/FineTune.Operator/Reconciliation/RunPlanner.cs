@@ -161,7 +161,20 @@ public sealed class RunPlanner(OperatorOptions options)
             var stage = CurrentStage();
             var k8sJob = stage is null ? null : JobOf(stage);
             var stopped = true;
-            if (k8sJob is not null && stage is not null)
+            if (k8sJob is not null && stage is not null && spec.Scheduling.Kueue)
+            {
+                // Kueue starts an admitted Job again when anyone else sets spec.suspend, so a Kueue-managed run is
+                // suspended by deleting its Job (the trainer checkpoints on SIGTERM; Foreground: the Job stays until
+                // its pods stop). On resume a new suspended Job goes back to the LocalQueue and resumes from the checkpoint.
+                if (k8sJob.Metadata.DeletionTimestamp is null)
+                    plan.Actions.Add(new DeleteTrainingJobs([k8sJob.Metadata.Name], WaitForPods: true));
+                stopped = false;
+            }
+            else if (stage is not null && spec.Scheduling.Kueue && stage.JobName is not null)
+            {
+                stage.Phase = StagePhase.Suspended;
+            }
+            else if (k8sJob is not null && stage is not null)
             {
                 if (k8sJob.Spec?.Suspend != true)
                     plan.Actions.Add(new SetTrainingJobSuspended(k8sJob.Metadata.Name, true));
@@ -236,6 +249,14 @@ public sealed class RunPlanner(OperatorOptions options)
                     CreateStageJob(stage, inputs);
                     return;
                 }
+                if (k8sJob.Metadata.DeletionTimestamp is not null)
+                {
+                    // The Job of a suspension is still stopping its pods: its successor waits.
+                    Conditions.Set(Conds, ConditionTypes.Running, ConditionStatus.False, ConditionReasons.StagePending,
+                        $"stage {Describe(stage)}: waiting for Job {k8sJob.Metadata.Name} to stop before starting again", generation, now);
+                    Requeue();
+                    return;
+                }
                 var state = TrainingJobState.Of(k8sJob);
                 var pods = PodDiagnosis.Of(k8sJob.Metadata.Name, input.Pods ?? [], TrainingJobBuilder.ContainerName);
                 stage.JobName = k8sJob.Metadata.Name;
@@ -286,6 +307,7 @@ public sealed class RunPlanner(OperatorOptions options)
                 plan.Actions.Add(new EnsureRunResources(RunConfigMapBuilder.Build(job, status.RunId!),
                     TrainerRbacBuilder.ServiceAccount(job), TrainerRbacBuilder.Role(job), TrainerRbacBuilder.RoleBinding(job)));
             plan.Actions.Add(new CreateTrainingJob(k8sJob));
+            MarkResumed(stage);
             stage.JobName = k8sJob.Metadata.Name;
             stage.StartTime ??= now;
             stage.Phase = StagePhase.Pending;
@@ -308,12 +330,7 @@ public sealed class RunPlanner(OperatorOptions options)
             }
             if (k8sJob.Spec?.Suspend == true && !spec.Scheduling.Kueue)
                 plan.Actions.Add(new SetTrainingJobSuspended(k8sJob.Metadata.Name, false));
-            if (Conditions.IsTrue(Conds, ConditionTypes.Suspended))
-            {
-                Conditions.Set(Conds, ConditionTypes.Suspended, ConditionStatus.False, ConditionReasons.Resumed,
-                    $"resumed at stage {Describe(stage)} from its last checkpoint", generation, now);
-                plan.Events.Add(JobEvent.Normal(ConditionReasons.Resumed, $"run resumed at stage {Describe(stage)}"));
-            }
+            MarkResumed(stage);
             // A Job counts a pod that waits to be scheduled or for its image as active: the pod says it is not running.
             var phase = state.Phase == TrainingJobPhase.Running && pods.Waiting is not null ? TrainingJobPhase.Pending : state.Phase;
             switch (phase)
@@ -348,6 +365,15 @@ public sealed class RunPlanner(OperatorOptions options)
             }
             Conditions.Set(Conds, ConditionTypes.Succeeded, ConditionStatus.False, ConditionReasons.InProgress, null, generation, now);
             Requeue();
+        }
+
+        private void MarkResumed(StageStatus stage)
+        {
+            if (!Conditions.IsTrue(Conds, ConditionTypes.Suspended))
+                return;
+            Conditions.Set(Conds, ConditionTypes.Suspended, ConditionStatus.False, ConditionReasons.Resumed,
+                $"resumed at stage {Describe(stage)} from its last checkpoint", generation, now);
+            plan.Events.Add(JobEvent.Normal(ConditionReasons.Resumed, $"run resumed at stage {Describe(stage)}"));
         }
 
         private void Succeed(List<StageStatus> stages)
