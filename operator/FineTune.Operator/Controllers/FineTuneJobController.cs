@@ -90,13 +90,24 @@ public sealed class FineTuneJobController(
     {
         if (job.Spec.Storage?.CredentialsSecret is not { Length: > 0 } secret)
             return;
+        V1Secret found;
         try
         {
-            await client.CoreV1.ReadNamespacedSecretAsync(secret, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            found = await client.CoreV1.ReadNamespacedSecretAsync(secret, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
         {
             var message = $"spec.storage.credentialsSecret: Secret {job.Metadata.NamespaceProperty}/{secret} not found; create it with keys {job.Spec.Storage.AccessKeyKey} and {job.Spec.Storage.SecretKeyKey}";
+            await ReportAndRetryAsync(job, plan, ConditionTypes.Ready, ConditionReasons.DependencyMissing, message, "dependency", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // A missing key would only show up as the pod's CreateContainerConfigError: name it before any Job exists.
+        var missing = new[] { job.Spec.Storage.AccessKeyKey, job.Spec.Storage.SecretKeyKey }
+            .Where(key => found.Data?.ContainsKey(key) != true && found.StringData?.ContainsKey(key) != true).ToList();
+        if (missing.Count > 0)
+        {
+            var message = $"spec.storage: Secret {job.Metadata.NamespaceProperty}/{secret} has no key {string.Join(" and no key ", missing.Select(k => $"\"{k}\""))}; " +
+                          "set spec.storage.accessKeyKey / secretKeyKey to the keys it has, or add them";
             await ReportAndRetryAsync(job, plan, ConditionTypes.Ready, ConditionReasons.DependencyMissing, message, "dependency", cancellationToken).ConfigureAwait(false);
         }
     }
@@ -153,6 +164,8 @@ public sealed class FineTuneJobController(
     private async Task ReportAndRetryAsync(FineTuneJob job, ReconcilePlan plan, string conditionType, string reason, string message,
         string kind, CancellationToken cancellationToken)
     {
+        // What is stored decides whether this is news: the plan's conditions were already moved on by the planner.
+        var previous = Conditions.Find(job.Status?.Conditions, conditionType);
         var status = job.Status is null ? new FineTuneJobStatus() : KubernetesJson.Deserialize<FineTuneJobStatus>(KubernetesJson.Serialize(job.Status));
         // Keep a new run's id and stage plan (the Jobs to create next time derive their names from it).
         status.RunId = plan.Status.RunId;
@@ -160,7 +173,6 @@ public sealed class FineTuneJobController(
         status.Stages = plan.Status.Stages;
         status.ObservedGeneration = plan.Status.ObservedGeneration;
         status.Conditions = plan.Status.Conditions;
-        var previous = Conditions.Find(status.Conditions, conditionType);
         status.Conditions ??= [];
         Conditions.Set(status.Conditions, conditionType, ConditionStatus.False, reason, message, job.Metadata.Generation, time.GetUtcNow().UtcDateTime);
         var failed = new ReconcilePlan { Status = status };
