@@ -34,7 +34,8 @@ public static class OperatorServiceCollectionExtensions
         services.AddSingleton<OperatorState>();
         services.AddSingleton<RunPlanner>();
         services.AddSingleton<AdmissionQueue>();
-        services.TryAddSingleton<IOutputCleaner, UnsupportedOutputCleaner>();
+        services.AddSingleton<StorageCredentialsReader>();
+        services.TryAddSingleton<IOutputCleaner, StorageOutputCleaner>();
         services.AddSingleton<EventRecorder>();
         services.AddSingleton<CleanupFinalizer>();
         services.AddSingleton<FineTuneJobController>();

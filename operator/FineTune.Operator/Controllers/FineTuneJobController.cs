@@ -30,6 +30,7 @@ public sealed class FineTuneJobController(
     ILogger<FineTuneJobController> logger)
 {
     private Func<IEnumerable<FineTuneJob>> knownJobs = () => [];
+    private Func<string, string, IReadOnlyList<V1Pod>> podsOf = (_, _) => [];
 
     // Validation evaluates every CEL rule of the schema; a spec only changes with metadata.generation, so the result
     // is kept per uid and generation.
@@ -37,6 +38,9 @@ public sealed class FineTuneJobController(
 
     /// <summary>Where the admission queue reads every FineTuneJob from (the informer's copy).</summary>
     public void UseJobIndex(Func<IEnumerable<FineTuneJob>> jobs) => knownJobs = jobs;
+
+    /// <summary>Where the pods of a FineTuneJob (namespace, name) are read from (the pod informer's index).</summary>
+    public void UsePodIndex(Func<string, string, IReadOnlyList<V1Pod>> pods) => podsOf = pods;
 
     /// <summary>Brings the children and status of <paramref name="job"/> in line with its spec.</summary>
     public async Task<ReconcileResult> ReconcileAsync(FineTuneJob job, CancellationToken cancellationToken)
@@ -57,7 +61,7 @@ public sealed class FineTuneJobController(
             .Append(job).DistinctBy(AdmissionQueue.KeyOf));
         var now = time.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        var plan = planner.Plan(new ReconcileInput(job, children.Items.ToList(), errors, decision, now));
+        var plan = planner.Plan(new ReconcileInput(job, children.Items.ToList(), errors, decision, now, podsOf(ns, job.Metadata.Name)));
 
         if (plan.Actions.OfType<CreateTrainingJob>().Any())
             await CheckDependenciesAsync(job, plan, cancellationToken).ConfigureAwait(false);
@@ -86,13 +90,24 @@ public sealed class FineTuneJobController(
     {
         if (job.Spec.Storage?.CredentialsSecret is not { Length: > 0 } secret)
             return;
+        V1Secret found;
         try
         {
-            await client.CoreV1.ReadNamespacedSecretAsync(secret, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+            found = await client.CoreV1.ReadNamespacedSecretAsync(secret, job.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
         {
             var message = $"spec.storage.credentialsSecret: Secret {job.Metadata.NamespaceProperty}/{secret} not found; create it with keys {job.Spec.Storage.AccessKeyKey} and {job.Spec.Storage.SecretKeyKey}";
+            await ReportAndRetryAsync(job, plan, ConditionTypes.Ready, ConditionReasons.DependencyMissing, message, "dependency", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        // A missing key would only show up as the pod's CreateContainerConfigError: name it before any Job exists.
+        var missing = new[] { job.Spec.Storage.AccessKeyKey, job.Spec.Storage.SecretKeyKey }
+            .Where(key => found.Data?.ContainsKey(key) != true && found.StringData?.ContainsKey(key) != true).ToList();
+        if (missing.Count > 0)
+        {
+            var message = $"spec.storage: Secret {job.Metadata.NamespaceProperty}/{secret} has no key {string.Join(" and no key ", missing.Select(k => $"\"{k}\""))}; " +
+                          "set spec.storage.accessKeyKey / secretKeyKey to the keys it has, or add them";
             await ReportAndRetryAsync(job, plan, ConditionTypes.Ready, ConditionReasons.DependencyMissing, message, "dependency", cancellationToken).ConfigureAwait(false);
         }
     }
@@ -106,7 +121,7 @@ public sealed class FineTuneJobController(
             {
                 case DeleteTrainingJobs delete:
                     foreach (var name in delete.JobNames)
-                        await CleanupFinalizer.DeleteJobAsync(client, ns, name, cancellationToken).ConfigureAwait(false);
+                        await CleanupFinalizer.DeleteJobAsync(client, ns, name, cancellationToken, delete.WaitForPods ? "Foreground" : "Background").ConfigureAwait(false);
                     break;
                 case SetTrainingJobSuspended suspend:
                     var patch = new JsonObject { ["spec"] = new JsonObject { ["suspend"] = suspend.Suspend } }.ToJsonString();
@@ -149,6 +164,8 @@ public sealed class FineTuneJobController(
     private async Task ReportAndRetryAsync(FineTuneJob job, ReconcilePlan plan, string conditionType, string reason, string message,
         string kind, CancellationToken cancellationToken)
     {
+        // What is stored decides whether this is news: the plan's conditions were already moved on by the planner.
+        var previous = Conditions.Find(job.Status?.Conditions, conditionType);
         var status = job.Status is null ? new FineTuneJobStatus() : KubernetesJson.Deserialize<FineTuneJobStatus>(KubernetesJson.Serialize(job.Status));
         // Keep a new run's id and stage plan (the Jobs to create next time derive their names from it).
         status.RunId = plan.Status.RunId;
@@ -156,7 +173,6 @@ public sealed class FineTuneJobController(
         status.Stages = plan.Status.Stages;
         status.ObservedGeneration = plan.Status.ObservedGeneration;
         status.Conditions = plan.Status.Conditions;
-        var previous = Conditions.Find(status.Conditions, conditionType);
         status.Conditions ??= [];
         Conditions.Set(status.Conditions, conditionType, ConditionStatus.False, reason, message, job.Metadata.Generation, time.GetUtcNow().UtcDateTime);
         var failed = new ReconcilePlan { Status = status };

@@ -11,9 +11,11 @@ namespace FineTune.Operator.Reconciliation;
 /// <param name="ValidationErrors">Problems of the spec; empty when valid.</param>
 /// <param name="Admission">What the admission queue says about the job now.</param>
 /// <param name="Now">The reconcile's clock, whole seconds, UTC.</param>
+/// <param name="Pods">The pods of its Jobs (from the pod informer); null when not known.</param>
 public sealed record ReconcileInput(
     FineTuneJob Job,
     IReadOnlyList<V1Job> Jobs,
     IReadOnlyList<ValidationError> ValidationErrors,
     AdmissionDecision Admission,
-    DateTime Now);
+    DateTime Now,
+    IReadOnlyList<V1Pod>? Pods = null);

@@ -161,7 +161,20 @@ public sealed class RunPlanner(OperatorOptions options)
             var stage = CurrentStage();
             var k8sJob = stage is null ? null : JobOf(stage);
             var stopped = true;
-            if (k8sJob is not null && stage is not null)
+            if (k8sJob is not null && stage is not null && spec.Scheduling.Kueue)
+            {
+                // Kueue starts an admitted Job again when anyone else sets spec.suspend, so a Kueue-managed run is
+                // suspended by deleting its Job (the trainer checkpoints on SIGTERM; Foreground: the Job stays until
+                // its pods stop). On resume a new suspended Job goes back to the LocalQueue and resumes from the checkpoint.
+                if (k8sJob.Metadata.DeletionTimestamp is null)
+                    plan.Actions.Add(new DeleteTrainingJobs([k8sJob.Metadata.Name], WaitForPods: true));
+                stopped = false;
+            }
+            else if (stage is not null && spec.Scheduling.Kueue && stage.JobName is not null)
+            {
+                stage.Phase = StagePhase.Suspended;
+            }
+            else if (k8sJob is not null && stage is not null)
             {
                 if (k8sJob.Spec?.Suspend != true)
                     plan.Actions.Add(new SetTrainingJobSuspended(k8sJob.Metadata.Name, true));
@@ -236,9 +249,25 @@ public sealed class RunPlanner(OperatorOptions options)
                     CreateStageJob(stage, inputs);
                     return;
                 }
+                if (k8sJob.Metadata.DeletionTimestamp is not null)
+                {
+                    // The Job of a suspension is still stopping its pods: its successor waits.
+                    Conditions.Set(Conds, ConditionTypes.Running, ConditionStatus.False, ConditionReasons.StagePending,
+                        $"stage {Describe(stage)}: waiting for Job {k8sJob.Metadata.Name} to stop before starting again", generation, now);
+                    Requeue();
+                    return;
+                }
                 var state = TrainingJobState.Of(k8sJob);
+                var pods = PodDiagnosis.Of(k8sJob.Metadata.Name, input.Pods ?? [], TrainingJobBuilder.ContainerName);
                 stage.JobName = k8sJob.Metadata.Name;
                 stage.Attempts = Math.Max(stage.Attempts, state.Attempts);
+                // Exit 2 (invalid input) and 3 (diverged) are final even where the Job's podFailurePolicy did not
+                // apply (clusters without it, or a Job still counting the pod): retrying cannot help.
+                if (state.Phase is not (TrainingJobPhase.Succeeded or TrainingJobPhase.Failed) && pods.LastFailure is { IsFinal: true } final)
+                {
+                    StopRunJobs();
+                    state = state with { Phase = TrainingJobPhase.Failed, Message = null, CompletionTime = null };
+                }
                 switch (state.Phase)
                 {
                     case TrainingJobPhase.Succeeded:
@@ -252,13 +281,18 @@ public sealed class RunPlanner(OperatorOptions options)
                     case TrainingJobPhase.Failed:
                         stage.Phase = StagePhase.Failed;
                         stage.CompletionTime ??= state.CompletionTime ?? now;
-                        stage.Message = state.Message;
+                        stage.Message = (state.Message, pods.LastFailure) switch
+                        {
+                            (null, { } exit) => exit.ToString(),
+                            ({ } message, { } exit) => $"{message}; {exit}",
+                            (var message, null) => message,
+                        };
                         plan.FinishedStages.Add(new FinishedStage(stage.Name, StagePhase.Failed, Duration(stage)));
-                        plan.Events.Add(JobEvent.Warning(ConditionReasons.StageFailed, $"stage {Describe(stage)} failed after {stage.Attempts} attempt(s): {state.Message}"));
-                        FailRun(ConditionReasons.StageFailed, $"stage {Describe(stage)} failed: {state.Message}");
+                        plan.Events.Add(JobEvent.Warning(ConditionReasons.StageFailed, $"stage {Describe(stage)} failed after {stage.Attempts} attempt(s): {stage.Message}"));
+                        FailRun(ConditionReasons.StageFailed, $"stage {Describe(stage)} failed: {stage.Message}");
                         return;
                     default:
-                        Progressing(stage, k8sJob, state);
+                        Progressing(stage, k8sJob, state, pods);
                         return;
                 }
             }
@@ -273,6 +307,7 @@ public sealed class RunPlanner(OperatorOptions options)
                 plan.Actions.Add(new EnsureRunResources(RunConfigMapBuilder.Build(job, status.RunId!),
                     TrainerRbacBuilder.ServiceAccount(job), TrainerRbacBuilder.Role(job), TrainerRbacBuilder.RoleBinding(job)));
             plan.Actions.Add(new CreateTrainingJob(k8sJob));
+            MarkResumed(stage);
             stage.JobName = k8sJob.Metadata.Name;
             stage.StartTime ??= now;
             stage.Phase = StagePhase.Pending;
@@ -283,17 +318,22 @@ public sealed class RunPlanner(OperatorOptions options)
             Requeue();
         }
 
-        private void Progressing(StageStatus stage, V1Job k8sJob, TrainingJobState state)
+        private void Progressing(StageStatus stage, V1Job k8sJob, TrainingJobState state, PodDiagnosis pods)
         {
+            var previousRunning = Find(ConditionTypes.Running);
+            if (pods.LastFailure is { } retried)
+            {
+                var message = $"retrying after {retried}";
+                if (stage.Message != message)
+                    plan.Events.Add(JobEvent.Warning("StageRetrying", $"stage {Describe(stage)}: {message}"));
+                stage.Message = message;
+            }
             if (k8sJob.Spec?.Suspend == true && !spec.Scheduling.Kueue)
                 plan.Actions.Add(new SetTrainingJobSuspended(k8sJob.Metadata.Name, false));
-            if (Conditions.IsTrue(Conds, ConditionTypes.Suspended))
-            {
-                Conditions.Set(Conds, ConditionTypes.Suspended, ConditionStatus.False, ConditionReasons.Resumed,
-                    $"resumed at stage {Describe(stage)} from its last checkpoint", generation, now);
-                plan.Events.Add(JobEvent.Normal(ConditionReasons.Resumed, $"run resumed at stage {Describe(stage)}"));
-            }
-            switch (state.Phase)
+            MarkResumed(stage);
+            // A Job counts a pod that waits to be scheduled or for its image as active: the pod says it is not running.
+            var phase = state.Phase == TrainingJobPhase.Running && pods.Waiting is not null ? TrainingJobPhase.Pending : state.Phase;
+            switch (phase)
             {
                 case TrainingJobPhase.Running:
                     stage.Phase = StagePhase.Running;
@@ -310,12 +350,30 @@ public sealed class RunPlanner(OperatorOptions options)
                 default:
                     stage.Phase = StagePhase.Pending;
                     status.Phase = JobPhase.Pending;
+                    if (pods.Waiting is var (reason, why))
+                    {
+                        // A pod that cannot start is a fact the user must act on: condition and one event per change.
+                        var message = $"stage {Describe(stage)}: {why}";
+                        Conditions.Set(Conds, ConditionTypes.Running, ConditionStatus.False, reason, message, generation, now);
+                        if (previousRunning?.Message != message)
+                            plan.Events.Add(JobEvent.Warning(reason, message));
+                        break;
+                    }
                     Conditions.Set(Conds, ConditionTypes.Running, ConditionStatus.False, ConditionReasons.StagePending,
                         $"stage {Describe(stage)}: waiting for the pod of Job {k8sJob.Metadata.Name}", generation, now);
                     break;
             }
             Conditions.Set(Conds, ConditionTypes.Succeeded, ConditionStatus.False, ConditionReasons.InProgress, null, generation, now);
             Requeue();
+        }
+
+        private void MarkResumed(StageStatus stage)
+        {
+            if (!Conditions.IsTrue(Conds, ConditionTypes.Suspended))
+                return;
+            Conditions.Set(Conds, ConditionTypes.Suspended, ConditionStatus.False, ConditionReasons.Resumed,
+                $"resumed at stage {Describe(stage)} from its last checkpoint", generation, now);
+            plan.Events.Add(JobEvent.Normal(ConditionReasons.Resumed, $"run resumed at stage {Describe(stage)}"));
         }
 
         private void Succeed(List<StageStatus> stages)

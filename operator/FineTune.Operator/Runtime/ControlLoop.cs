@@ -12,9 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace FineTune.Operator.Runtime;
 
 /// <summary>
-/// One leadership term of the operator: informers on FineTuneJobs and on the Jobs it created, a work queue keyed by
+/// One leadership term of the operator: informers on FineTuneJobs, the Jobs it created and their pods, a work queue keyed by
 /// namespace/name fed by their events (FineTuneJob updates only when metadata.generation, the deletion timestamp or
-/// the finalizers change; Job events map to the owning FineTuneJob by label), a periodic resync, and
+/// the finalizers change; Job and pod events map to the owning FineTuneJob by label), a periodic resync, and
 /// <see cref="OperatorOptions.MaxConcurrentReconciles"/> workers with per-key exponential retry.
 /// </summary>
 public sealed class ControlLoop(
@@ -38,12 +38,17 @@ public sealed class ControlLoop(
         var trainingJobs = new ResourceInformer<V1Job>(
             KubernetesSources.TrainingJobs(client, options.WatchNamespace, options.WatchTimeoutSeconds), time,
             loggers.CreateLogger("FineTune.Operator.Informer.Job"), idle);
+        var trainingPods = new ResourceInformer<V1Pod>(
+            KubernetesSources.TrainingPods(client, options.WatchNamespace, options.WatchTimeoutSeconds), time,
+            loggers.CreateLogger("FineTune.Operator.Informer.Pod"), idle);
+        var pods = new PodIndex();
         using var queue = new WorkQueue<string>(time);
         var backoff = new RetryBackoff<string>(options.RetryBaseDelay, options.RetryMaxDelay);
 
         queue.Dequeued += metrics.Dequeued;
         metrics.Observe(() => fineTuneJobs.Items, () => queue.Depth);
         controller.UseJobIndex(() => fineTuneJobs.Items);
+        controller.UsePodIndex(pods.Of);
 
         fineTuneJobs.Added += job => queue.Add(ResourceInformer<FineTuneJob>.KeyOf(job));
         fineTuneJobs.Updated += (old, job) =>
@@ -60,12 +65,31 @@ public sealed class ControlLoop(
         trainingJobs.Added += OwnerChanged;
         trainingJobs.Updated += (_, job) => OwnerChanged(job);
         trainingJobs.Deleted += OwnerChanged;
+        // Pod facts the Job does not carry (unschedulable, image pull errors, exit codes) reach status through these.
+        trainingPods.Added += pod => PodChanged(pod, removed: false);
+        trainingPods.Updated += (old, pod) =>
+        {
+            if (PodFactsChanged(old, pod))
+                PodChanged(pod, removed: false);
+            else
+                pods.Upsert(pod);
+        };
+        trainingPods.Deleted += pod => PodChanged(pod, removed: true);
+        void PodChanged(V1Pod pod, bool removed)
+        {
+            if (removed)
+                pods.Remove(pod);
+            else
+                pods.Upsert(pod);
+            if (PodIndex.OwnerKeyOf(pod) is { } owner)
+                queue.Add(owner);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var informers = new[] { fineTuneJobs.RunAsync(stop.Token), trainingJobs.RunAsync(stop.Token) };
+        var informers = new[] { fineTuneJobs.RunAsync(stop.Token), trainingJobs.RunAsync(stop.Token), trainingPods.RunAsync(stop.Token) };
         try
         {
-            await Task.WhenAll(fineTuneJobs.Synced, trainingJobs.Synced).WaitAsync(stop.Token).ConfigureAwait(false);
+            await Task.WhenAll(fineTuneJobs.Synced, trainingJobs.Synced, trainingPods.Synced).WaitAsync(stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -104,6 +128,26 @@ public sealed class ControlLoop(
         => old.Metadata.Generation != updated.Metadata.Generation
            || old.Metadata.DeletionTimestamp != updated.Metadata.DeletionTimestamp
            || !(old.Metadata.Finalizers ?? []).SequenceEqual(updated.Metadata.Finalizers ?? []);
+
+    /// <summary>
+    /// A pod update matters when its phase, scheduling or container states change; kubelet heartbeats of conditions
+    /// such as Ready's probe times do not.
+    /// </summary>
+    public static bool PodFactsChanged(V1Pod old, V1Pod updated)
+    {
+        static string Facts(V1Pod pod) => KubernetesJson.Serialize(new object?[]
+        {
+            pod.Status?.Phase,
+            pod.Metadata.DeletionTimestamp,
+            pod.Status?.Conditions?.Where(c => c.Type == "PodScheduled").Select(c => new[] { c.Status, c.Reason, c.Message }),
+            pod.Status?.ContainerStatuses?.Select(c => new object?[]
+            {
+                c.Name, c.State?.Waiting?.Reason, c.State?.Waiting?.Message, c.State?.Terminated?.ExitCode,
+                c.State?.Terminated?.Reason, c.LastState?.Terminated?.ExitCode, c.RestartCount,
+            }),
+        });
+        return Facts(old) != Facts(updated);
+    }
 
     private async Task ResyncAsync(ResourceInformer<FineTuneJob> informer, WorkQueue<string> queue, CancellationToken cancellationToken)
     {

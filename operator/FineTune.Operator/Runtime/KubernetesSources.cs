@@ -16,6 +16,10 @@ public static class KubernetesSources
     public static IResourceSource<V1Job> TrainingJobs(IKubernetes client, string? ns, int timeoutSeconds)
         => new TrainingJobSource(client, string.IsNullOrEmpty(ns) ? null : ns, timeoutSeconds);
 
+    /// <summary>Pods of the operator's Jobs (they inherit its labels from the Job template), in <paramref name="ns"/> or every namespace.</summary>
+    public static IResourceSource<V1Pod> TrainingPods(IKubernetes client, string? ns, int timeoutSeconds)
+        => new TrainingPodSource(client, string.IsNullOrEmpty(ns) ? null : ns, timeoutSeconds);
+
     // The typed Watch helpers are obsolete in KubernetesClient 21, but they are the only ones that take a
     // resourceVersion, bookmarks and a timeout; the list call with watch=true is the supported path underneath.
 #pragma warning disable CS0618
@@ -70,6 +74,31 @@ public static class KubernetesSources
                 : client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
                     resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
             return response.WatchAsync<V1Job, V1JobList>(onError, cancellationToken);
+        }
+    }
+    private sealed class TrainingPodSource(IKubernetes client, string? ns, int timeoutSeconds) : IResourceSource<V1Pod>
+    {
+        public string Description => $"pods ({Labels.ManagedSelector}) in {ns ?? "all namespaces"}";
+
+        public async Task<ResourceList<V1Pod>> ListAsync(CancellationToken cancellationToken)
+        {
+            using var response = ns is null
+                ? await client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(labelSelector: Labels.ManagedSelector,
+                    cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, labelSelector: Labels.ManagedSelector,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new ResourceList<V1Pod>(response.Body.Items.ToList(), response.Body.Metadata?.ResourceVersion ?? "");
+        }
+
+        public IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> WatchAsync(string resourceVersion,
+            Action<Exception> onError, CancellationToken cancellationToken)
+        {
+            var response = ns is null
+                ? client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
+                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken)
+                : client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
+                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
+            return response.WatchAsync<V1Pod, V1PodList>(onError, cancellationToken);
         }
     }
 #pragma warning restore CS0618

@@ -45,4 +45,6 @@ public static class ConditionReasons
     public const string NotSuspended = "NotSuspended";
     /// <summary>The run is queued.</summary>
     public const string Queued = "Queued";
+    /// <summary>Deleting the outputs failed; retried with backoff until it works or retainOnDelete is set.</summary>
+    public const string OutputDeletionFailed = "OutputDeletionFailed";
 }

@@ -17,4 +17,7 @@ public static class ConditionTypes
 
     /// <summary>The run is suspended by runPolicy.suspend.</summary>
     public const string Suspended = "Suspended";
+
+    /// <summary>Set while a deletion waits for the outputs to be deleted (output.retainOnDelete false) and it failed.</summary>
+    public const string OutputsDeleted = "OutputsDeleted";
 }

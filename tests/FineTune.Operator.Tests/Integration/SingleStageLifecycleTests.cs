@@ -97,7 +97,14 @@ public class SingleStageLifecycleTests : ClusterFixture
         Assert.Contains("Secret ml/minio-credentials not found", Conditions.Find(waiting.Status!.Conditions, ConditionTypes.Ready)!.Message);
         Assert.Empty(TrainingJobs("support-bot"));
 
-        Server.Objects.Create(new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "minio-credentials", NamespaceProperty = Ns } });
+        // Created without the keys the spec names: still missing, now by key.
+        Server.Objects.Create(new V1Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new V1ObjectMeta { Name = "minio-credentials", NamespaceProperty = Ns },
+            Data = new Dictionary<string, byte[]> { ["accessKey"] = "a"u8.ToArray() } });
+        await Eventually(() => Get("support-bot"),
+            j => Conditions.Find(j.Status?.Conditions, ConditionTypes.Ready)?.Message?.Contains("has no key \"secretKey\"") == true, "the missing key named");
+        Assert.Empty(TrainingJobs("support-bot"));
+
+        Server.Objects.Update<V1Secret>(Ns, "minio-credentials", s => s.Data["secretKey"] = "b"u8.ToArray());
         await WaitForTrainingJob("support-bot", "train");
         await Eventually(() => Get("support-bot"), j => Conditions.IsTrue(j.Status?.Conditions, ConditionTypes.Ready), "Ready to turn true");
     }
