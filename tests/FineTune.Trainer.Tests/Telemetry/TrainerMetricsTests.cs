@@ -61,6 +61,7 @@ public sealed class TrainerMetricsTests
             Assert.Contains(samples, l => l.StartsWith(TrainerMetrics.Prefix + name + "{", StringComparison.Ordinal));
         Assert.Contains(samples, l => l.StartsWith("finetune_trainer_loss{") && l.EndsWith(" 1.82"));
         Assert.Contains(samples, l => l.StartsWith("finetune_trainer_eval_metric{") && l.Contains("metric=\"accuracy\"") && l.EndsWith(" 0.71"));
+        Assert.Contains(samples, l => l.StartsWith("finetune_trainer_storage_errors_total{") && l.Contains("operation=\"get\"") && l.Contains("kind=\"access_denied\""));
     }
 
     [Fact]
@@ -89,8 +90,9 @@ public sealed class TrainerMetricsTests
         await Assert.ThrowsAsync<StorageException>(() => store.StatAsync(StorageUri.Parse("s3://runs/x")));
         var text = await metrics.ExportTextAsync();
 
-        Assert.Matches(new Regex(@"^finetune_trainer_storage_retries_total\{.*operation=""stat"".*\} 2$", RegexOptions.Multiline), text);
-        Assert.Matches(new Regex(@"^finetune_trainer_storage_errors_total\{.*kind=""Unavailable"".*\} 1$", RegexOptions.Multiline), text);
+        var series = Exposition.Parse(text);
+        Assert.Equal(2, series.Value("finetune_trainer_storage_retries_total", ("operation", "stat"), ("kind", "unavailable")));
+        Assert.Equal(1, series.Value("finetune_trainer_storage_errors_total", ("operation", "stat"), ("kind", "unavailable")));
     }
 
     [Fact]

@@ -2,16 +2,34 @@ using FineTune.Trainer.Training;
 
 namespace FineTune.Trainer.Telemetry;
 
-/// <summary>Feeds the loop's reports into the Prometheus series of <see cref="TrainerMetrics"/>.</summary>
+/// <summary>
+/// Feeds the loop's reports into the Prometheus series of <see cref="TrainerMetrics"/>: every loop (the shared
+/// <see cref="TrainingLoop"/> and the stage loops of multi-stage methods) reports through an observer, so every method
+/// and stage feeds the same series.
+/// </summary>
 public sealed class MetricsObserver(TrainerMetrics metrics) : ITrainingObserver
 {
+    /// <inheritdoc />
+    public void OnStart(RunShape shape)
+    {
+        metrics.SetRunShape(shape.TotalSteps, shape.TrainableParameters, shape.Parameters);
+        metrics.SetStep(shape.ResumedFromStep);
+    }
+
     /// <inheritdoc />
     public void OnStep(StepReport report)
     {
         metrics.SetTotalSteps(report.TotalSteps);
-        // The loop reports tokens, not samples, per step: the samples counter stays untouched rather than guessed.
         metrics.RecordStep(new TrainingStepMetrics(report.Step, report.Loss, report.LearningRate, report.GradNorm,
-            report.TokensPerSecond, Samples: 0, report.Tokens, report.Epoch));
+            report.TokensPerSecond, report.Samples, report.Tokens, report.EpochProgress ?? report.Epoch));
+    }
+
+    /// <inheritdoc />
+    public void OnMethodMetrics(long step, MethodStepMetrics method)
+    {
+        metrics.RecordRlhf(new RlhfStepMetrics(method.RewardMean, method.RewardModelAccuracy, method.KlDivergence,
+            method.ClipFraction, method.ValueLoss));
+        if (method.QuantizationError is { } error) metrics.SetQuantizationError(error);
     }
 
     /// <inheritdoc />
@@ -24,8 +42,12 @@ public sealed class MetricsObserver(TrainerMetrics metrics) : ITrainingObserver
     }
 
     /// <inheritdoc />
+    public void OnCheckpoint(CheckpointReport report) => metrics.RecordCheckpoint(report.Duration, report.Bytes);
+
+    /// <inheritdoc />
     public void OnCheckpoint(long step, string location)
     {
+        // Reached only from loops that report no duration or size: the count still moves, the size is not guessed.
     }
 
     /// <inheritdoc />

@@ -61,8 +61,8 @@ public sealed class TrainerMetrics : IStorageEvents
         _samples = C("samples_total", "Training samples consumed.");
         _tokens = C("tokens_total", "Training tokens consumed.");
         _checkpoints = C("checkpoints_total", "Checkpoints written.");
-        _storageRetries = C("storage_retries_total", "Store operations retried after a transient error.", "operation");
-        _storageErrors = C("storage_errors_total", "Store operations that failed for good.", "operation", "kind");
+        _storageRetries = C("storage_retries_total", "Store operations retried after a transient error, by operation and error kind.", "operation", "kind");
+        _storageErrors = C("storage_errors_total", "Store operations that failed for good, by operation and error kind.", "operation", "kind");
         _storageBytes = C("storage_transferred_bytes_total", "Bytes moved to and from storage.", "operation");
         _checkpointDuration = factory.CreateHistogram(Prefix + "checkpoint_duration_seconds", "Time to write a checkpoint.",
             new HistogramConfiguration { Buckets = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800] });
@@ -101,6 +101,9 @@ public sealed class TrainerMetrics : IStorageEvents
         _trainableParameters.Set(trainableParameters);
         _parameters.Set(parameters);
     }
+
+    /// <summary>Records the optimizer steps done (before the first step of a resumed run).</summary>
+    public void SetStep(long step) => _step.Set(step);
 
     /// <summary>Records the optimizer steps the stage will run (known from the first step report).</summary>
     public void SetTotalSteps(long totalSteps) => _totalSteps.Set(totalSteps);
@@ -155,15 +158,19 @@ public sealed class TrainerMetrics : IStorageEvents
 
     /// <inheritdoc />
     void IStorageEvents.Retrying(StorageOperation operation, StorageUri location, int attempt, TimeSpan delay, StorageFailure failure) =>
-        _storageRetries.WithLabels(Lower(operation)).Inc();
+        _storageRetries.WithLabels(Lower(operation), Snake(failure.Kind)).Inc();
 
     /// <inheritdoc />
     void IStorageEvents.Failed(StorageOperation operation, StorageUri location, StorageFailure failure) =>
-        _storageErrors.WithLabels(Lower(operation), failure.Kind.ToString()).Inc();
+        _storageErrors.WithLabels(Lower(operation), Snake(failure.Kind)).Inc();
 
     /// <inheritdoc />
     void IStorageEvents.Transferred(StorageOperation operation, long bytes) =>
         _storageBytes.WithLabels(Lower(operation)).Inc(bytes);
 
     private static string Lower(StorageOperation operation) => operation.ToString().ToLowerInvariant();
+
+    // Label values in the same snake_case as the series names: AccessDenied → access_denied.
+    private static string Snake(StorageErrorKind kind) =>
+        string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }

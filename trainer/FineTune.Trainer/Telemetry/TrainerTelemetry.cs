@@ -1,5 +1,6 @@
 using System.Globalization;
 using FineTune.Api.Contract;
+using FineTune.Trainer.Storage.Resilience;
 using FineTune.Trainer.Training;
 
 namespace FineTune.Trainer.Telemetry;
@@ -23,6 +24,12 @@ public sealed class TrainerTelemetry : IDisposable
 
     /// <summary>The run's Prometheus series.</summary>
     public TrainerMetrics Metrics { get; }
+
+    /// <summary>
+    /// Pass to the object storage the run reads and writes through (ObjectStorage.ForJob(..., events:)) so that its
+    /// retries, failures and transferred bytes are counted by operation and error kind.
+    /// </summary>
+    public IStorageEvents StorageEvents => Metrics;
 
     /// <summary>Telemetry from the pod environment for a run of <paramref name="method"/>, stage <paramref name="stage"/>.</summary>
     public static TrainerTelemetry FromEnvironment(string method, string stage, TextWriter warnings, Func<string, string?>? environment = null)

@@ -4,15 +4,33 @@ namespace FineTune.Trainer.Training;
 public sealed class CompositeTrainingObserver(params IReadOnlyList<ITrainingObserver> observers) : ITrainingObserver
 {
     /// <inheritdoc />
+    public void OnStart(RunShape shape)
+    {
+        foreach (var observer in observers) observer.OnStart(shape);
+    }
+
+    /// <inheritdoc />
     public void OnStep(StepReport report)
     {
         foreach (var observer in observers) observer.OnStep(report);
     }
 
     /// <inheritdoc />
+    public void OnMethodMetrics(long step, MethodStepMetrics metrics)
+    {
+        foreach (var observer in observers) observer.OnMethodMetrics(step, metrics);
+    }
+
+    /// <inheritdoc />
     public void OnEvaluation(long step, EvaluationMetrics metrics, bool improved)
     {
         foreach (var observer in observers) observer.OnEvaluation(step, metrics, improved);
+    }
+
+    /// <inheritdoc />
+    public void OnCheckpoint(CheckpointReport report)
+    {
+        foreach (var observer in observers) observer.OnCheckpoint(report);
     }
 
     /// <inheritdoc />

@@ -82,6 +82,7 @@ public sealed class TrainingLoop
         _method.Apply(_model);
         optimizer.Bind(_model);
         if (resumeFrom is not null) TrainingCheckpoint.LoadOptimizer(resumeFrom, optimizer, state.Step);
+        _observer.OnStart(Shape(optimizer, state.Step));
 
         var iterator = new BatchIterator(_train, _options.BatchSize, _padId, _options.Seed, shuffle: true, start: state.DataPosition);
         var classification = _model is ISequenceClassifier;
@@ -99,7 +100,7 @@ public sealed class TrainingLoop
         {
             var stepIndex = state.Step;
             double loss, norm;
-            long tokens;
+            long tokens, samples;
             using (NewDisposeScope())
             {
                 manual_seed(unchecked(_options.Seed * 1_000_003 + stepIndex));
@@ -109,6 +110,7 @@ public sealed class TrainingLoop
                 var totalTargets = Math.Max(1, micro.Sum(b => b.TargetCount(classification)));
                 loss = 0;
                 tokens = 0;
+                samples = 0;
                 foreach (var batch in micro)
                 {
                     // Every target of the step weighs the same: sums over micro-batches divided by the step's target count.
@@ -119,6 +121,7 @@ public sealed class TrainingLoop
                     scaled.backward();
                     loss += scaled.item<float>();
                     tokens += batch.Source.TokenCount;
+                    samples += batch.Source.Size;
                 }
                 if (!double.IsFinite(loss)) throw new TrainingDivergedException(stepIndex + 1, "training loss", loss, lastCheckpoint);
                 norm = optimizer.Step(_options.Schedule.At(stepIndex), _options.MaxGradNorm);
@@ -130,7 +133,10 @@ public sealed class TrainingLoop
             var seconds = clock.Elapsed.TotalSeconds;
             var done = state.Step - resumedFrom;
             _observer.OnStep(new StepReport(state.Step, _options.TotalSteps, loss, _options.Schedule.At(stepIndex), norm, tokens,
-                seconds > 0 ? tokensSeen / seconds : 0, seconds / done * (_options.TotalSteps - state.Step), iterator.Position.Epoch));
+                seconds > 0 ? tokensSeen / seconds : 0, seconds / done * (_options.TotalSteps - state.Step), iterator.Position.Epoch,
+                samples, EpochProgress(iterator.Position)));
+            if (_method is IMethodMetricsSource source && source.StepMetrics(_model) is { } methodMetrics)
+                _observer.OnMethodMetrics(state.Step, methodMetrics);
 
             var last = state.Step == _options.TotalSteps;
             var improved = false;
@@ -155,11 +161,13 @@ public sealed class TrainingLoop
                 var metrics = new Dictionary<string, double> { ["loss"] = loss };
                 if (improved || (lastEvaluation is not null && state.Step % _options.EvalEverySteps == 0) || (last && lastEvaluation is not null))
                     metrics["eval_loss"] = lastEvaluation!.Loss;
+                var writing = Stopwatch.StartNew();
                 var staging = _checkpoints.CreateStagingDirectory(state.Step);
                 TrainingCheckpoint.Write(staging, _model, optimizer, state);
+                var bytes = CheckpointReport.SizeOf(staging); // measured before the commit moves or uploads the files
                 lastCheckpoint = _checkpoints.Commit(staging, state.Step, metrics);
                 lastCheckpointStep = state.Step;
-                _observer.OnCheckpoint(state.Step, lastCheckpoint);
+                _observer.OnCheckpoint(new CheckpointReport(state.Step, lastCheckpoint, writing.Elapsed, bytes));
             }
             if (stoppedEarly || interrupted) break;
         }
@@ -178,6 +186,22 @@ public sealed class TrainingLoop
             LastCheckpoint = lastCheckpoint,
         };
     }
+
+    // Counted on the model as trained (the method applied), so injected adapter weights count in both numbers.
+    private RunShape Shape(MasterWeightAdamW optimizer, long resumedFrom)
+    {
+        var trainable = optimizer.ParameterNames.ToHashSet(StringComparer.Ordinal);
+        long all = 0, trained = 0;
+        foreach (var (name, parameter) in _model.Module.named_parameters())
+        {
+            all += parameter.numel();
+            if (trainable.Contains(name)) trained += parameter.numel();
+        }
+        return new RunShape(_options.TotalSteps, resumedFrom, trained, all);
+    }
+
+    private static double EpochProgress(DataPosition position) =>
+        position.Epoch + (position.ExampleCount > 0 ? (double)position.Index / position.ExampleCount : 0);
 
     // In bf16 the model holds rounded weights; export and evaluation after training should see the fp32 masters.
     private void CopyMastersIntoModel(MasterWeightAdamW optimizer)
