@@ -8,7 +8,8 @@ internal static class BenchMethods
     private static readonly Dictionary<string, (string Description, Action<FineTuneJobSpec> Configure, FineTuneMethod Method)> Configs = new()
     {
         ["full"] = ("full", _ => { }, FineTuneMethod.Full),
-        // LoRA r=8 on q, k, v and o: GPT-2 fuses q/k/v in c_attn; o is attn.c_proj.
+        // LoRA r=8 on q, k, v and o: GPT-2 fuses q/k/v in c_attn; o is attn.c_proj. Dropout 0, the default of PEFT's
+        // LoraConfig (lora_dropout=0.0), so the layer runs no dropout op at all.
         ["lora"] = ("lora r=8 alpha=16 on c_attn, attn.c_proj", s => s.Lora = new LoraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] }, FineTuneMethod.Lora),
         ["adapter"] = ("adapter houlsby reduction 16 relu", s => s.Adapter = new AdapterOptions(), FineTuneMethod.Adapter),
         ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
@@ -29,6 +30,9 @@ internal static class BenchMethods
         configure(spec);
         return spec;
     }
+
+    /// <summary>Virtual tokens config <paramref name="name"/> puts before every sequence's keys (0 for none).</summary>
+    public static int VirtualTokens(string name) => Spec(name).Prefix is { } prefix ? prefix.VirtualTokens : 0;
 
     /// <summary>A one-line description of config <paramref name="name"/>.</summary>
     public static string Describe(string name) => Configs[name].Description;

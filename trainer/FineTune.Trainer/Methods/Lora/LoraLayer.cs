@@ -68,13 +68,21 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
     {
         if (!Enabled && Merged)
             throw new InvalidOperationException("a merged LoRA layer cannot be switched off; unmerge it first.");
-        var output = LinearWeights.Project(input, weight, bias, _fanInFanOut);
-        if (!Enabled || Merged) return output;
+        if (!Enabled || Merged) return LinearWeights.Project(input, weight, bias, _fanInFanOut);
         using var scope = NewDisposeScope();
+        // On rows x [N, in]: y = base(x), then y += scaling · (x·Aᵀ)·Bᵀ in place by one addmm whose alpha carries the
+        // scaling. Neither the [N, out] update nor a scaled copy of it is ever allocated, and backward has no
+        // full-size mul: autograd applies alpha to the rank-r gradients. The base product does not need its own
+        // output for its gradient, so the in-place update is safe for autograd.
+        var rows = input.reshape(-1, input.shape[^1]);
+        var output = _fanInFanOut
+            ? (bias is null ? rows.mm(weight) : addmm(bias, rows, weight, 1.0f, 1.0f))
+            : nn.functional.linear(rows, weight, bias);
         // Dropout with p = 0 would still copy the input in training mode: skip it.
-        var dropped = _dropout > 0 ? lora_dropout.forward(input) : input;
-        var update = lora_B.forward(lora_A.forward(dropped)).mul(Scaling);
-        return output.add_(update).MoveToOuterDisposeScope();
+        var dropped = _dropout > 0 ? lora_dropout.forward(rows) : rows;
+        var low = dropped.mm(lora_A.weight!.t());
+        output.addmm_(low, lora_B.weight!.t(), beta: 1.0f, alpha: (float)Scaling);
+        return output.view([.. input.shape[..^1], output.shape[1]]).MoveToOuterDisposeScope();
     }
 
     /// <summary>scaling · B·A in the base weight's layout (a new tensor, no gradient).</summary>
