@@ -24,7 +24,9 @@ var jobs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 
 const string ns = "bench";
 
 var schema = CrdLoader.LoadFolder(crds).Single(c => c.Metadata.Name == FineTuneJobApi.CrdName).Spec.Versions[0].Schema.OpenAPIV3Schema;
-foreach (var example in new[] { "lora.yaml", "rlhf.yaml" })
+var n = 0; // learning-rate counter: never the same value twice in the process
+// Two passes, the first unreported: the JIT's tiering would otherwise be charged to whichever line runs first.
+foreach (var (example, report) in new[] { "lora.yaml", "rlhf.yaml", "lora.yaml", "rlhf.yaml" }.Select((e, i) => (e, i >= 2)))
 {
     var job = ManifestLoader.LoadFile(Path.Combine(examples, example)).Jobs.Single();
     var created = JsonNode.Parse(KubernetesJson.Serialize(job))!.AsObject();
@@ -32,18 +34,17 @@ foreach (var example in new[] { "lora.yaml", "rlhf.yaml" })
     withStatus["status"] = new JsonObject { ["phase"] = "Running", ["progress"] = new JsonObject { ["step"] = 10, ["totalSteps"] = 100, ["percent"] = 10 } };
     var specChanged = (JsonObject)created.DeepClone();
     specChanged["spec"]!["hyperparameters"]!["learningRate"] = 1e-4;
-    Report("validate", example, "create", Measure(() => CustomResourceValidation.Validate(schema, created)));
+    Report(report, "validate", example, "create", Measure(() => CustomResourceValidation.Validate(schema, created)));
     // Every object different (a new learning rate each time): no remembered rule outcome for the spec fits.
-    var n = 0;
-    Report("validate", example, "create-distinct", Measure(() =>
+    Report(report, "validate", example, "create-distinct", Measure(() =>
     {
         var distinct = (JsonObject)created.DeepClone();
         distinct["spec"]!["hyperparameters"] ??= new JsonObject();
         distinct["spec"]!["hyperparameters"]!["learningRate"] = 1e-4 + ++n * 1e-12;
         return CustomResourceValidation.Validate(schema, distinct);
     }));
-    Report("validate", example, "spec-update", Measure(() => CustomResourceValidation.Validate(schema, specChanged, created)));
-    Report("validate", example, "status-update", Measure(() => CustomResourceValidation.Validate(schema, withStatus, created)));
+    Report(report, "validate", example, "spec-update", Measure(() => CustomResourceValidation.Validate(schema, specChanged, created)));
+    Report(report, "validate", example, "status-update", Measure(() => CustomResourceValidation.Validate(schema, withStatus, created)));
 }
 
 await using var server = await LocalKubeApiServer.StartAsync(new LocalApiServerOptions { CrdPaths = [crds] });
@@ -78,7 +79,8 @@ if (server.InternalErrors.Count > 0)
 }
 return 0;
 
-// Median microseconds per call over several rounds, after a warm-up.
+// Median CPU microseconds per call over several rounds, after a warm-up. CPU time, not wall time: on a shared machine
+// the wait for a core is not the validator's cost.
 static double Measure(Func<IReadOnlyList<ValidationError>> validate)
 {
     var errors = validate();
@@ -88,9 +90,9 @@ static double Measure(Func<IReadOnlyList<ValidationError>> validate)
     var rounds = new List<double>();
     for (var round = 0; round < 7; round++)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         for (var i = 0; i < perRound; i++) validate();
-        rounds.Add(stopwatch.Elapsed.TotalMicroseconds / perRound);
+        rounds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / perRound);
     }
     rounds.Sort();
     return rounds[rounds.Count / 2];
@@ -108,11 +110,14 @@ static async Task<double> Timed(int count, int parallel, Func<int, Task> write)
     return stopwatch.Elapsed.TotalSeconds;
 }
 
-static void Report(string bench, string example, string write, double microseconds) =>
+static void Report(bool report, string bench, string example, string write, double microseconds)
+{
+    if (!report) return;
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
-        ["bench"] = "apiserver-" + bench, ["example"] = example, ["write"] = write, ["us_per_validation"] = Math.Round(microseconds, 1),
+        ["bench"] = "apiserver-" + bench, ["example"] = example, ["write"] = write, ["cpu_us_per_validation"] = Math.Round(microseconds, 1),
     }));
+}
 
 static void ReportHttp(string write, int count, double seconds) =>
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
