@@ -37,7 +37,7 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
         var status = job.Status!;
         var pod = Assert.Single(e2e.PodsOf(name));
         Assert.Equal(0, pod.Status.ContainerStatuses.Single().State.Terminated.ExitCode);
-        Assert.True(status.Progress is { TotalSteps: 12, Step: 12, Percent: 100 }, $"status.progress: {k8s.KubernetesJson.Serialize(status.Progress)}");
+        Assert.True(status.Progress is { TotalSteps: 8, Step: 8, Percent: 100 }, $"status.progress: {k8s.KubernetesJson.Serialize(status.Progress)}");
         if (save is "adapter" or "both")
         {
             var adapter = e2e.LocalPath(Assert.IsType<string>(status.Outputs?.Adapter));

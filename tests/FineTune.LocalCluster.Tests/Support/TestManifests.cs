@@ -12,7 +12,7 @@ public static class TestManifests
     /// A job named <paramref name="name"/> training <paramref name="method"/> with its option block
     /// <paramref name="methodBlock"/> (YAML under spec, e.g. <c>lora: {rank: 4}</c>; empty for none).
     /// </summary>
-    public static string Job(string name, string method, string methodBlock = "", string save = "adapter", int maxSteps = 12,
+    public static string Job(string name, string method, string methodBlock = "", string save = "adapter", int maxSteps = 8,
         int checkpointEverySteps = 100, int backoffLimit = 0, string dataset = "data/train.jsonl") => string.Format(CultureInfo.InvariantCulture, """
         apiVersion: finetune.dev/v1alpha1
         kind: FineTuneJob
@@ -32,7 +32,7 @@ public static class TestManifests
           hyperparameters:
             learningRate: 1.0e-3
             maxSteps: {3}
-            batchSize: 4
+            batchSize: 2
             sequenceLength: 160
             evalEverySteps: {3}
             checkpointEverySteps: {4}
