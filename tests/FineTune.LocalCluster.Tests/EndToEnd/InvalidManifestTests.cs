@@ -37,7 +37,7 @@ public sealed class InvalidManifestTests(EndToEndCluster e2e)
     public async Task Job_whose_dataset_is_missing_fails_with_a_condition_and_the_trainer_naming_the_file()
     {
         const string name = "no-data";
-        await e2e.ApplyAsync(TestManifests.Job(name, "full", save: "merged", dataset: "data/missing.jsonl"));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "full", save: "merged", dataset: "data/missing.jsonl"));
 
         var job = await e2e.WaitForAsync(name, j => j.Status?.Phase is JobPhase.Failed or JobPhase.Succeeded, "finish");
 

@@ -19,7 +19,7 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
     public async Task Trainer_killed_mid_run_is_retried_and_resumes_from_its_last_checkpoint()
     {
         const string name = "killed";
-        await e2e.ApplyAsync(TestManifests.Job(name, "full", save: "merged", maxSteps: 40, checkpointEverySteps: 4, backoffLimit: 2));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "full", save: "merged", maxSteps: 30, checkpointEverySteps: 3, backoffLimit: 2));
         var first = await RunningPodAsync(name);
         var log = await LogUntilAsync(first, l => TrainerLog.Checkpoints(l).Count > 0, "a first checkpoint");
         var process = e2e.Cluster.Kubelet.ProcessOf(EndToEndCluster.Ns, first.Metadata.Name);
@@ -35,15 +35,15 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         var resumed = TrainerLog.ResumedFrom(e2e.LogOf(pods[1].Metadata.Name));
         Assert.True(resumed == checkpointed, $"the retry resumed from step {resumed?.ToString() ?? "none"}, the killed run's last checkpoint was {checkpointed}");
         Assert.Single(e2e.TrainingJobsOf(name));
-        Assert.Equal(40, job.Status!.Progress?.Step);
-        Assert.True(job.Status.LastCheckpoint is { Step: 40 }, $"status.lastCheckpoint: {KubernetesJson.Serialize(job.Status.LastCheckpoint)}");
+        Assert.Equal(30, job.Status!.Progress?.Step);
+        Assert.True(job.Status.LastCheckpoint is { Step: 30 }, $"status.lastCheckpoint: {KubernetesJson.Serialize(job.Status.LastCheckpoint)}");
     }
 
     [Fact]
     public async Task Suspend_stops_the_trainer_with_SIGTERM_after_a_checkpoint_and_resume_continues_from_that_step()
     {
         const string name = "paused";
-        await e2e.ApplyAsync(TestManifests.Job(name, "lora", "lora: {rank: 4, targetModules: [c_attn]}", maxSteps: 60, checkpointEverySteps: 1000));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "lora", "lora: {rank: 4, targetModules: [c_attn]}", maxSteps: 40, checkpointEverySteps: 1000));
         var first = await RunningPodAsync(name);
         await LogUntilAsync(first, l => TrainerLog.Steps(l) >= 2, "two steps");
         var process = e2e.Cluster.Kubelet.ProcessOf(EndToEndCluster.Ns, first.Metadata.Name)!;
@@ -54,7 +54,7 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         Assert.Equal(TrainerExitCodes.Interrupted, await process.Exited.WaitAsync(EndToEndCluster.Patience));
         var interruptedLog = e2e.LogOf(first.Metadata.Name);
         var checkpoint = Assert.Single(TrainerLog.Checkpoints(interruptedLog)); // only the one SIGTERM asked for
-        Assert.True(checkpoint is > 0 and < 60, $"checkpoint at step {checkpoint}");
+        Assert.True(checkpoint is > 0 and < 40, $"checkpoint at step {checkpoint}");
         Assert.Empty(e2e.PodsOf(name));
 
         await SetSuspendAsync(name, false);
@@ -62,14 +62,14 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         var job = await e2e.WaitForSuccessAsync(name);
         var resumedPod = Assert.Single(e2e.PodsOf(name));
         Assert.Equal(checkpoint, TrainerLog.ResumedFrom(e2e.LogOf(resumedPod.Metadata.Name)));
-        Assert.Equal(60, job.Status!.Progress?.Step);
+        Assert.Equal(40, job.Status!.Progress?.Step);
     }
 
     [Fact]
     public async Task Operator_restarted_mid_run_converges_without_a_second_training_job()
     {
         const string name = "restarted";
-        await e2e.ApplyAsync(TestManifests.Job(name, "adapter", "adapter: {reductionFactor: 4}", maxSteps: 40));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "adapter", "adapter: {reductionFactor: 4}", maxSteps: 30));
         var pod = await RunningPodAsync(name);
         await LogUntilAsync(pod, l => TrainerLog.Steps(l) >= 2, "two steps");
 

@@ -5,8 +5,8 @@ namespace FineTune.LocalCluster.Tests.EndToEnd;
 
 /// <summary>
 /// Every method the trainer supports, through every real part: the FineTuneJob applied to the local cluster, the real
-/// operator creating its training Job, the real trainer process training the tiny model for a few steps, its outputs
-/// where status.outputs points, its progress in status, and its series (and the operator's) in a real Prometheus.
+/// operator creating its training Job, the real trainer process training the tiny model (read from s3rver) for a few
+/// steps, its outputs in S3 where status.outputs points, its progress in status, and its series (and the operator's) in a real Prometheus.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class MethodMatrixTests(EndToEndCluster e2e)
@@ -30,7 +30,7 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
     public async Task Method_reaches_Succeeded_with_its_outputs_where_status_points_and_its_metrics_scraped(
         string name, string method, string block, string save)
     {
-        await e2e.ApplyAsync(TestManifests.Job(name, method, block, save));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, method, block, save));
 
         var job = await e2e.WaitForSuccessAsync(name);
 
@@ -40,16 +40,18 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
         Assert.True(status.Progress is { TotalSteps: 8, Step: 8, Percent: 100 }, $"status.progress: {k8s.KubernetesJson.Serialize(status.Progress)}");
         if (save is "adapter" or "both")
         {
-            var adapter = e2e.LocalPath(Assert.IsType<string>(status.Outputs?.Adapter));
-            Assert.True(File.Exists(Path.Combine(adapter, "adapter_config.json")), $"no adapter_config.json in status.outputs.adapter {adapter}");
-            Assert.True(File.Exists(Path.Combine(adapter, "adapter_model.safetensors")), $"no adapter weights in {adapter}");
+            var adapter = e2e.FilesUnder(Assert.IsType<string>(status.Outputs?.Adapter));
+            Assert.True(adapter.Contains("adapter_config.json") && adapter.Contains("adapter_model.safetensors"),
+                $"status.outputs.adapter {status.Outputs!.Adapter} holds: {string.Join(", ", adapter)}");
         }
         if (save is "merged" or "both")
         {
-            var merged = e2e.LocalPath(Assert.IsType<string>(status.Outputs?.Merged));
-            Assert.True(File.Exists(Path.Combine(merged, "config.json")), $"no config.json in status.outputs.merged {merged}");
-            Assert.NotEmpty(Directory.EnumerateFiles(merged, "*.safetensors"));
+            var merged = e2e.FilesUnder(Assert.IsType<string>(status.Outputs?.Merged));
+            Assert.True(merged.Contains("config.json") && merged.Any(f => f.EndsWith(".safetensors", StringComparison.Ordinal)),
+                $"status.outputs.merged {status.Outputs!.Merged} holds: {string.Join(", ", merged)}");
         }
+        if (e2e.Storage != JobStorage.Local)
+            Assert.StartsWith("s3://runs/", status.Outputs!.Adapter ?? status.Outputs.Merged);
 
         // The trainer's series reached Prometheus with the job's labels; last_over_time still sees them after the
         // short-lived trainer is gone (its series are stale by now).

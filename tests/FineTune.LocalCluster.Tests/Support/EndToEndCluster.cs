@@ -24,6 +24,7 @@ public sealed class EndToEndCluster : IAsyncLifetime
 
     private LocalCluster.Cluster.LocalCluster? _cluster;
     private PrometheusServer? _prometheus;
+    private S3rverServer? _s3;
 
     /// <summary>The cluster's working directory: model/, data/ and every job's runs/ are in it.</summary>
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("localcluster-e2e-").FullName;
@@ -33,6 +34,12 @@ public sealed class EndToEndCluster : IAsyncLifetime
 
     /// <summary>Prometheus, scraping the trainers and the operator.</summary>
     public PrometheusServer Prometheus => _prometheus ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Where the jobs read the model and data and write their outputs: s3rver buckets.</summary>
+    public JobStorage Storage { get; private set; } = JobStorage.Local;
+
+    /// <summary>The S3 server behind <see cref="Storage"/>.</summary>
+    public S3rverServer S3 => _s3 ?? throw new InvalidOperationException("not started");
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -44,6 +51,11 @@ public sealed class EndToEndCluster : IAsyncLifetime
             File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "train.jsonl")).Take(64));
         File.WriteAllLines(Path.Combine(WorkDirectory, "data", "val.jsonl"),
             File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "validation.jsonl")).Take(16));
+
+        _s3 = await S3rverServer.StartAsync("models", "datasets", "runs");
+        await S3Seeder.UploadDirectoryAsync(_s3.Endpoint, Path.Combine(WorkDirectory, "model"), "models", "tiny");
+        await S3Seeder.UploadDirectoryAsync(_s3.Endpoint, Path.Combine(WorkDirectory, "data"), "datasets", "reverse-words");
+        Storage = JobStorage.S3(_s3.Endpoint);
 
         var ports = MetricsPortPool.Reserve(17);
         var operatorPort = ports[0];
@@ -68,6 +80,16 @@ public sealed class EndToEndCluster : IAsyncLifetime
                 o.RunningRequeue = TimeSpan.FromSeconds(2);
             },
         });
+        _cluster.Server.Objects.Create(new V1Secret
+        {
+            ApiVersion = "v1", Kind = "Secret",
+            Metadata = new V1ObjectMeta { Name = JobStorage.CredentialsSecret, NamespaceProperty = Ns },
+            Data = new Dictionary<string, byte[]>
+            {
+                ["accessKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverServer.Credential),
+                ["secretKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverServer.Credential),
+            },
+        });
     }
 
     private static string Target(int port) => "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
@@ -77,6 +99,7 @@ public sealed class EndToEndCluster : IAsyncLifetime
     {
         if (_cluster is not null) await _cluster.DisposeAsync();
         if (_prometheus is not null) await _prometheus.DisposeAsync();
+        if (_s3 is not null) await _s3.DisposeAsync();
         Directory.Delete(WorkDirectory, recursive: true);
     }
 
@@ -123,9 +146,24 @@ public sealed class EndToEndCluster : IAsyncLifetime
     public string LogOf(string podName) =>
         PodLog.Tail(Path.Combine(Cluster.Kubelet.PodDirectory(Ns, podName), "trainer.log"), 10_000, 16 << 20);
 
-    /// <summary>Where a status URI (<c>file://</c> or a path, relative to the working directory) is on disk.</summary>
-    public string LocalPath(string uri) =>
-        Path.GetFullPath(uri.StartsWith("file://", StringComparison.Ordinal) ? uri["file://".Length..] : uri, WorkDirectory);
+    /// <summary>
+    /// The files under a status URI (an s3:// prefix on the tests' s3rver, or a <c>file://</c> URI or path relative to
+    /// the working directory), as paths relative to it.
+    /// </summary>
+    public IReadOnlyList<string> FilesUnder(string uri)
+    {
+        if (uri.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            var bucketAndKey = uri["s3://".Length..];
+            var slash = bucketAndKey.IndexOf('/');
+            var prefix = bucketAndKey[(slash + 1)..].TrimEnd('/') + "/";
+            return S3.Keys(bucketAndKey[..slash], prefix).Select(k => k[prefix.Length..]).ToList();
+        }
+        var directory = Path.GetFullPath(uri.StartsWith("file://", StringComparison.Ordinal) ? uri["file://".Length..] : uri, WorkDirectory);
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f)).ToList()
+            : [];
+    }
 
     /// <summary>The job's status and the end of each of its pods' logs, for failure messages.</summary>
     public string Describe(string name)
