@@ -15,10 +15,13 @@ namespace FineTune.LocalCluster.Cluster;
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
+    private readonly LocalClusterOptions _options;
     private OperatorHost? _operator;
 
-    private LocalCluster(LocalKubeApiServer server, JobDriver jobs, LocalKubelet kubelet, string kubeconfigPath, string workingDirectory)
+    private LocalCluster(LocalClusterOptions options, LocalKubeApiServer server, JobDriver jobs, LocalKubelet kubelet, string kubeconfigPath,
+        string workingDirectory)
     {
+        _options = options;
         WorkingDirectory = workingDirectory;
         Server = server;
         Jobs = jobs;
@@ -69,25 +72,42 @@ public sealed class LocalCluster : IAsyncDisposable
             Commands = options.Commands,
             MaxGracePeriod = options.MaxGracePeriod,
             ApiServerUrl = server.Url,
+            MetricsPortAllocator = options.MetricsPortAllocator,
         }, options.LoggerFactory.CreateLogger<LocalKubelet>());
-        var cluster = new LocalCluster(server, jobs, kubelet, Kubeconfig.Write(Path.Combine(state, "kubeconfig"), server.Url),
+        var cluster = new LocalCluster(options, server, jobs, kubelet, Kubeconfig.Write(Path.Combine(state, "kubeconfig"), server.Url),
             Path.GetFullPath(options.WorkingDirectory));
         jobs.Start();
         kubelet.Start();
-        if (options.RunOperator)
-        {
-            cluster._operator = await OperatorHost.StartAsync(cluster.Server.CreateClient(), options.LoggerFactory, o =>
-            {
-                o.TrainerImage = "local/trainer";
-                o.WatchNamespace = "";
-                o.LeaderElection.Enabled = false;
-                // Local processes stop quickly; a short grace keeps suspend and delete snappy.
-                o.CheckpointGraceSeconds = 30;
-                o.RunningRequeue = TimeSpan.FromSeconds(10);
-                options.ConfigureOperator?.Invoke(o);
-            });
-        }
+        if (options.RunOperator) await cluster.StartOperatorAsync();
         return cluster;
+    }
+
+    /// <summary>
+    /// Starts the operator in this process (a no-op when it runs already). With <see cref="StopOperatorAsync"/> this
+    /// plays an operator pod that is restarted: the new instance knows only what the API server holds.
+    /// </summary>
+    public async Task StartOperatorAsync()
+    {
+        if (_operator is not null) return;
+        _operator = await OperatorHost.StartAsync(Server.CreateClient(), _options.LoggerFactory, o =>
+        {
+            o.TrainerImage = "local/trainer";
+            o.WatchNamespace = "";
+            o.LeaderElection.Enabled = false;
+            // Local processes stop quickly; a short grace keeps suspend and delete snappy.
+            o.CheckpointGraceSeconds = 30;
+            o.RunningRequeue = TimeSpan.FromSeconds(10);
+            _options.ConfigureOperator?.Invoke(o);
+        }, _options.OperatorMetricsPort);
+    }
+
+    /// <summary>Stops the operator; pods, Jobs and the API server go on (a no-op when it is not running).</summary>
+    public async Task StopOperatorAsync()
+    {
+        if (_operator is null) return;
+        var stopping = _operator;
+        _operator = null;
+        await stopping.DisposeAsync();
     }
 
     /// <summary>
@@ -117,7 +137,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Stops everything it started: the operator, every pod process, the Job controller, the API server.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_operator is not null) await _operator.DisposeAsync();
+        await StopOperatorAsync();
         await Kubelet.DisposeAsync();
         await Jobs.DisposeAsync();
         Client.Dispose();

@@ -1,3 +1,4 @@
+using FineTune.LocalCluster.Runner;
 using FineTune.Operator.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,6 +32,15 @@ public sealed record LocalClusterOptions
 
     /// <summary>Changes to the operator's settings (after the local defaults).</summary>
     public Action<OperatorOptions>? ConfigureOperator { get; init; }
+
+    /// <summary>Picks each pod's metrics port (default: any free loopback port).</summary>
+    public Func<int> MetricsPortAllocator { get; init; } = FreePorts.Next;
+
+    /// <summary>
+    /// Serve the operator's metrics at <c>http://127.0.0.1:PORT/metrics</c>, as its in-cluster host does: null serves
+    /// none, 0 picks a free port (<see cref="OperatorHost.MetricsPort"/> tells which).
+    /// </summary>
+    public int? OperatorMetricsPort { get; init; }
 
     /// <summary>Upper bound of a pod's time between SIGTERM and SIGKILL.</summary>
     public TimeSpan MaxGracePeriod { get; init; } = TimeSpan.FromSeconds(60);

@@ -38,6 +38,12 @@ public sealed record LocalKubeletOptions
     /// </summary>
     public string? ApiServerUrl { get; init; }
 
+    /// <summary>
+    /// Picks the loopback port of each pod's metrics endpoint (FINETUNE_METRICS_PORT). The default asks the system for
+    /// a free one; a test that has Prometheus scrape a fixed set of ports hands them out from that set instead.
+    /// </summary>
+    public Func<int> MetricsPortAllocator { get; init; } = FreePorts.Next;
+
     /// <summary>How often a pod that cannot start yet (missing Secret or ConfigMap) is tried again.</summary>
     public TimeSpan ConfigRetryInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -43,7 +43,7 @@ public sealed class PodLaunchBuilder(ObjectAccess objects, LocalKubeletOptions o
         int? metricsPort = null;
         if (env.ContainsKey(TrainerEnvironment.MetricsPort))
         {
-            metricsPort = FreePorts.Next();
+            metricsPort = options.MetricsPortAllocator();
             env[TrainerEnvironment.MetricsPort] = metricsPort.Value.ToString(CultureInfo.InvariantCulture);
         }
         if (env.TryGetValue(TrainerEnvironment.LdPreload, out var preload))

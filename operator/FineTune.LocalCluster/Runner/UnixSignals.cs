@@ -11,6 +11,9 @@ public static partial class UnixSignals
     /// <summary>SIGTERM: asks the process to stop.</summary>
     public const int Terminate = 15;
 
+    /// <summary>SIGKILL: ends the process at once, with no chance to checkpoint (an OOM kill or a lost node looks like this).</summary>
+    public const int Kill = 9;
+
     /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; false when the process is gone.</summary>
     public static bool Send(int pid, int signal) => kill(pid, signal) == 0;
 

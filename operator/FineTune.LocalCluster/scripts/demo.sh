@@ -12,6 +12,8 @@ LOCALCLUSTER="operator/FineTune.LocalCluster/bin/$CONFIGURATION/net10.0/localclu
 DATA=examples/data/reverse-words
 MANIFEST=examples/quickstart.yaml
 SEQUENCE_LENGTH=64   # the quickstart's hyperparameters.sequenceLength
+# The job's time limit: ample on an idle 2-core machine; raise it on a busy one (DEMO_JOB_TIMEOUT=00:30:00 make demo).
+DEMO_JOB_TIMEOUT="${DEMO_JOB_TIMEOUT:-00:04:30}"
 
 # Direct trainer runs get what the local kubelet gives trainer pods: tcmalloc when installed, threads from the cores.
 TCMALLOC="$(ls /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4 /usr/lib/aarch64-linux-gnu/libtcmalloc_minimal.so.4 2>/dev/null | head -1 || true)"
@@ -48,7 +50,7 @@ evaluate "$DEMO/model" | tee "$DEMO/eval-before.json"
 
 run_job() {
   say "running $1 on the local cluster (API server + operator + trainer processes)"
-  "$LOCALCLUSTER" run "$1" --state "$DEMO/cluster" --command "trainer=$TRAINER" --timeout 00:04:30 | tee "$DEMO/run.log"
+  "$LOCALCLUSTER" run "$1" --state "$DEMO/cluster" --command "trainer=$TRAINER" --timeout "$DEMO_JOB_TIMEOUT" | tee "$DEMO/run.log"
 }
 
 run_job "$MANIFEST" || { echo "the demo job failed: see the pod logs above" >&2; exit 1; }
