@@ -20,6 +20,7 @@ public static class MethodRegistry
         [FineTuneMethod.Lora] = spec => new LoraMethod(spec.Lora ?? new LoraOptions()),
         [FineTuneMethod.Adapter] = spec => new AdapterMethod(spec.Adapter ?? new AdapterOptions()),
         [FineTuneMethod.Prefix] = spec => new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
+        [FineTuneMethod.Rlhf] = Rlhf.RlhfPolicy.Method,
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
