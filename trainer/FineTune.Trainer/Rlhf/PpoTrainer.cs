@@ -110,7 +110,7 @@ public sealed class PpoTrainer
         {
             var hidden = _policy.ForwardHidden(ids, mask);
             oldLogProbs = TokenLogProbs.Next(_policy.Logits(hidden), ids, ppo.Temperature);
-            oldValues = ValueHead.forward(hidden[.., ..-1, ..]);
+            oldValues = ValueHead.forward(hidden.narrow(1, 0, hidden.shape[1] - 1));
             referenceLogProbs = TokenLogProbs.Next(_reference.Logits(ids, mask), ids, ppo.Temperature);
             scores = _reward.Score(ids, mask).to(ScalarType.Float32);
         }
@@ -126,7 +126,7 @@ public sealed class PpoTrainer
             optimizer.zero_grad();
             var hidden = _policy.ForwardHidden(ids, mask);
             var logProbs = TokenLogProbs.Next(_policy.Logits(hidden), ids, ppo.Temperature);
-            var values = ValueHead.forward(hidden[.., ..-1, ..]);
+            var values = ValueHead.forward(hidden.narrow(1, 0, hidden.shape[1] - 1));
             var (policy, clipped) = PpoLoss.Policy(logProbs, oldLogProbs, advantages, response, ppo.ClipRange);
             var value = PpoLoss.Value(values, oldValues, returns, response, ppo.ClipRange);
             var loss = policy + value * ppo.ValueCoef;

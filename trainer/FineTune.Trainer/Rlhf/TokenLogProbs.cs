@@ -11,10 +11,11 @@ public static class TokenLogProbs
     /// </summary>
     public static Tensor Next(Tensor logits, Tensor ids, double temperature = 1.0)
     {
-        var shifted = logits[.., ..-1, ..].to(ScalarType.Float32);
+        var steps = logits.shape[1] - 1;
+        var shifted = logits.narrow(1, 0, steps).to(ScalarType.Float32);
         if (temperature != 1.0) shifted = shifted / temperature;
         var logProbs = shifted.log_softmax(-1);
-        return logProbs.gather(-1, ids[.., 1..].unsqueeze(-1)).squeeze(-1);
+        return logProbs.gather(-1, ids.narrow(1, 1, steps).unsqueeze(-1)).squeeze(-1);
     }
 
     /// <summary>
@@ -24,7 +25,7 @@ public static class TokenLogProbs
     public static Tensor SequenceSum(Tensor logits, Tensor ids, Tensor labels)
     {
         var perToken = Next(logits, ids);
-        var targets = labels[.., 1..].ne(Data.TokenSequence.IgnoreIndex).to(ScalarType.Float32);
+        var targets = labels.narrow(1, 1, labels.shape[1] - 1).ne(Data.TokenSequence.IgnoreIndex).to(ScalarType.Float32);
         return (perToken * targets).sum(1);
     }
 }
