@@ -69,6 +69,7 @@ public sealed class DpoTests
     {
         using var scope = NewDisposeScope();
         var policy = Policy();
+        policy.Module.eval();
         var batch = Batch();
         var baseLogits = policy.Forward(batch.InputIds, batch.AttentionMask).detach();
         var method = Lora();

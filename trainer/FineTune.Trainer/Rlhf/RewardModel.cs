@@ -53,7 +53,7 @@ public sealed class RewardModel : IRewardScorer, IDisposable
         var hidden = Decoder.ForwardHidden(inputIds, attentionMask);
         var batch = inputIds.shape[0];
         var last = attentionMask is null
-            ? full(batch, inputIds.shape[1] - 1, ScalarType.Int64, inputIds.device)
+            ? full(new long[] { batch }, inputIds.shape[1] - 1, dtype: ScalarType.Int64, device: inputIds.device)
             : attentionMask.sum(1) - 1;
         var index = last.view(batch, 1, 1).expand(batch, 1, hidden.shape[2]);
         var features = hidden.gather(1, index).squeeze(1);

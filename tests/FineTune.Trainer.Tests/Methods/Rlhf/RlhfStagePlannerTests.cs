@@ -18,6 +18,7 @@ public sealed class RlhfStagePlannerTests
     {
         using var job = new RlhfJobFixture();
         var sft = job.RunPath("sft");
+        Directory.CreateDirectory(Path.Combine(sft, "merged"));
         var error = Assert.Throws<JobInputException>(() => job.Plan("ppo", "1", $$"""{"sft": "{{sft}}"}"""));
         Assert.Contains("stage ppo: no reward model", error.Message);
         Assert.Contains("spec.rlhf.rewardModelUri", error.Message);
