@@ -21,10 +21,15 @@ s3rver: ## Install the S3 test server (npm s3rver) into .tools/s3rver, with its 
 	  { echo "s3rver: the XML namespace fix did not apply" >&2; exit 1; }
 	@echo "s3rver $(S3RVER_VERSION) ready in $(S3RVER_DIR)"
 
+# The trainer the SIGTERM benchmark runs (`trainer run` of the reference model with its output in S3), with tcmalloc
+# preloaded like every launcher of the trainer (TCMALLOC comes from mk/trainer.mk).
+STORAGE_BENCH_TRAINER := trainer/FineTune.Trainer.Cli/bin/$(CONFIGURATION)/net10.0/trainer.dll
+
 # Extra arguments for the benchmark, e.g. BENCH_STORAGE_ARGS="--megabytes 1024 --repeats 5".
 BENCH_STORAGE_ARGS ?=
 
-bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) against raw put/get of the same bytes (JSON lines)
+bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) against raw put/get, and SIGTERM to durable checkpoint (JSON lines)
+	$(DOTNET) build trainer/FineTune.Trainer.Cli/FineTune.Trainer.Cli.csproj -c $(CONFIGURATION) -nologo -v:q
 	@set -euo pipefail; data=$$(mktemp -d); log=$$(mktemp); \
 	node --openssl-legacy-provider $(S3RVER_DIR)/node_modules/s3rver/bin/s3rver.js -d "$$data" -a 127.0.0.1 -p 0 --silent --configure-bucket bench >"$$log" 2>&1 & pid=$$!; \
 	trap 'kill $$pid 2>/dev/null || true; wait $$pid 2>/dev/null || true; rm -rf "$$data" "$$log"' EXIT; \
@@ -33,7 +38,10 @@ bench-storage: s3rver ## Checkpoint save/load MB/s to S3 (a local s3rver) agains
 	done; \
 	[ -n "$$port" ] || { echo "s3rver did not start:" >&2; cat "$$log" >&2; exit 1; }; \
 	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER $(DOTNET) run --project trainer/FineTune.Trainer.StorageBench \
-	  -c $(CONFIGURATION) -- --target s3://bench/ --endpoint http://127.0.0.1:$$port $(BENCH_STORAGE_ARGS)
+	  -c $(CONFIGURATION) -- --target s3://bench/ --endpoint http://127.0.0.1:$$port $(BENCH_STORAGE_ARGS); \
+	AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(if $(TCMALLOC),LD_PRELOAD=$(TCMALLOC)) \
+	  $(DOTNET) run --no-build --project trainer/FineTune.Trainer.StorageBench -c $(CONFIGURATION) -- sigterm \
+	  --trainer $(STORAGE_BENCH_TRAINER) --target s3://bench/ --endpoint http://127.0.0.1:$$port
 
 # The trainer metrics tests run `promtool check metrics` and a real Prometheus server scraping the trainer.
 ci-deps::

@@ -10,6 +10,8 @@ using FineTune.Trainer.StorageBench;
 // is what the checkpoint protocol (hashing, listing, manifest, verification) costs on top of moving the bytes.
 if (args.Length > 0 && args[0] == SaveCheckpointCommand.Name)
     return await SaveCheckpointCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == SigtermBenchCommand.Name)
+    return await SigtermBenchCommand.RunAsync(args[1..]);
 
 BenchOptions options;
 try

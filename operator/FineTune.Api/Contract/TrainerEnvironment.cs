@@ -12,6 +12,12 @@ public static class TrainerEnvironment
     /// <summary>S3 secret key, from the storage Secret through a secretKeyRef (never inline).</summary>
     public const string SecretKey = "AWS_SECRET_ACCESS_KEY";
 
+    /// <summary>
+    /// Directory where the storage Secret is mounted as files, one per key (named by spec.storage.accessKeyKey and
+    /// secretKeyKey); read when <see cref="AccessKey"/> and <see cref="SecretKey"/> are not set.
+    /// </summary>
+    public const string StorageSecretDirectory = "FINETUNE_STORAGE_SECRET_DIR";
+
     /// <summary>Namespace of the FineTuneJob the pod trains.</summary>
     public const string JobNamespace = "FINETUNE_JOB_NAMESPACE";
 

@@ -47,35 +47,52 @@ public static class RunCommand
         if (loaded.Jobs.Count != 1)
             throw new JobInputException($"{file}: holds {loaded.Jobs.Count} FineTuneJobs; run takes a file with exactly one.");
 
-        var resolver = new LocalUriResolver(file.DirectoryName ?? ".");
-        var plan = JobPlanner.Plan(loaded.Jobs[0], stage, RunIds.Resolve(runId), resolver, uri => resolver.ToPath(uri, "spec.output.uri"));
+        var job = loaded.Jobs[0];
+        var grace = CheckpointGrace.FromEnvironment();
         var (threads, source) = ThreadSettings.Apply();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // The grace budget starts at SIGTERM: a checkpoint save still running when it ends is aborted, so the process
+        // exits on its own before the kubelet's SIGKILL (the previous checkpoint stays the one resume trusts).
+        using var deadline = new CancellationTokenSource();
+        using var startDeadline = stop.Token.Register(() => deadline.CancelAfter(grace));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true; // finish the step, write a checkpoint, then exit 143
             stop.Cancel();
         });
 
-        using var telemetry = TrainerTelemetry.FromEnvironment(plan.Job.Spec.Method.ToString().ToLowerInvariant(), plan.Stage, errors);
+        using var telemetry = TrainerTelemetry.FromEnvironment(job.Spec.Method.ToString().ToLowerInvariant(), stage ?? JobPlanner.DefaultStage, errors);
+        using var session = JobSession.Open(job, file.DirectoryName ?? ".", events: telemetry.Metrics);
+        var plan = session.Plan(stage, RunIds.Resolve(runId));
 
         JobResult Work(ITrainingObserver display)
         {
             var observer = telemetry.Observe(display);
             observer.OnMessage($"threads: {threads} ({source}); tcmalloc {(Tcmalloc.IsPreloaded() ? "preloaded" : "not preloaded")}");
-            return JobRunner.Run(plan, observer, stop.Token);
+            return session.Run(plan, observer, stop.Token, deadline.Token);
         }
 
-        var result = jsonLines ? Work(new JsonLinesObserver(output)) : TerminalProgress.Run(Work);
+        JobResult result;
+        try
+        {
+            result = jsonLines ? Work(new JsonLinesObserver(output)) : TerminalProgress.Run(Work);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            errors.WriteLine($"error: the checkpoint after SIGTERM did not reach {session.CheckpointsLocation(plan)} within " +
+                             $"{TrainerEnvironment.CheckpointGraceSeconds}={grace.TotalSeconds:0.##} s; the next start resumes from the previous checkpoint");
+            return TrainerExitCodes.Failed;
+        }
         if (result.Interrupted)
         {
-            errors.WriteLine($"interrupted at step {result.Steps}: checkpoint written under {plan.CheckpointsDirectory}; run again with --run-id {plan.RunId} to resume");
+            errors.WriteLine($"interrupted at step {result.Steps}: checkpoint written under {session.CheckpointsLocation(plan)}; run again with --run-id {plan.RunId} to resume");
             return TrainerExitCodes.Interrupted;
         }
+        var summary = session.HasRemoteOutput ? session.OutputLocation(plan) + Path.GetFileName(plan.ResultFile) : plan.ResultFile;
         output.WriteLine(jsonLines
-            ? System.Text.Json.JsonSerializer.Serialize(new { @event = "done", result_file = plan.ResultFile, outputs = result.Outputs })
-            : $"done: {result.Steps} steps; outputs: {string.Join(", ", result.Outputs.Values)}; summary: {plan.ResultFile}");
+            ? System.Text.Json.JsonSerializer.Serialize(new { @event = "done", result_file = summary, outputs = result.Outputs })
+            : $"done: {result.Steps} steps; outputs: {string.Join(", ", result.Outputs.Values)}; summary: {summary}");
         return TrainerExitCodes.Success;
     });
 }

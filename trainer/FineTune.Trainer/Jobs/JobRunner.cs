@@ -103,8 +103,7 @@ public static class JobRunner
                 Interrupted = result.Interrupted,
                 Outputs = outputs,
             };
-            Directory.CreateDirectory(plan.RunDirectory);
-            File.WriteAllText(plan.ResultFile, JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+            WriteSummary(plan, summary);
             return summary;
         }
         finally
@@ -112,6 +111,15 @@ public static class JobRunner
             model.Module.Dispose();
         }
     }
+
+    /// <summary>Writes <paramref name="summary"/> as the plan's metrics.json.</summary>
+    public static void WriteSummary(JobPlan plan, JobResult summary)
+    {
+        Directory.CreateDirectory(plan.RunDirectory);
+        File.WriteAllText(plan.ResultFile, JsonSerializer.Serialize(summary, SummaryJson));
+    }
+
+    private static readonly JsonSerializerOptions SummaryJson = new() { WriteIndented = true };
 
     /// <summary>Copies the tokenizer files present in <paramref name="from"/> into <paramref name="to"/>.</summary>
     public static void CopyTokenizerFiles(string from, string to)

@@ -1,3 +1,4 @@
+using FineTune.Api.Contract;
 using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Storage.S3;
 using FineTune.Trainer.Tests.Fixtures;
@@ -29,7 +30,7 @@ public sealed class S3CredentialsTests
         var spec = Spec();
         spec.AccessKeyKey = "user";
         spec.SecretKeyKey = "password";
-        var environment = new Dictionary<string, string?> { [S3Credentials.SecretDirectoryVariable] = temp.Path };
+        var environment = new Dictionary<string, string?> { [TrainerEnvironment.StorageSecretDirectory] = temp.Path };
 
         var credentials = S3Credentials.Resolve(spec, environment.GetValueOrDefault);
 

@@ -6,12 +6,6 @@ namespace FineTune.Trainer.Storage.S3;
 /// <summary>An S3 access key and secret key. <see cref="ToString"/> never shows the secret.</summary>
 public sealed class S3Credentials
 {
-    /// <summary>
-    /// Environment variable naming a directory where the storage Secret is mounted as files (one file per key, named
-    /// like <see cref="StorageSpec.AccessKeyKey"/> and <see cref="StorageSpec.SecretKeyKey"/>).
-    /// </summary>
-    public const string SecretDirectoryVariable = "FINETUNE_STORAGE_SECRET_DIR";
-
     /// <summary>Creates credentials.</summary>
     public S3Credentials(string accessKey, string secretKey)
     {
@@ -28,7 +22,7 @@ public sealed class S3Credentials
     /// <summary>
     /// Finds the credentials for <paramref name="storage"/>: first the environment variables
     /// <see cref="TrainerEnvironment.AccessKey"/> / <see cref="TrainerEnvironment.SecretKey"/>, then files in the
-    /// directory named by <see cref="SecretDirectoryVariable"/>. Null when neither is set and the spec names no Secret
+    /// directory named by <see cref="TrainerEnvironment.StorageSecretDirectory"/>. Null when neither is set and the spec names no Secret
     /// (anonymous access).
     /// </summary>
     /// <param name="storage">The job's storage block.</param>
@@ -47,20 +41,20 @@ public sealed class S3Credentials
             return new S3Credentials(access, secret);
         }
 
-        var directory = environment(SecretDirectoryVariable);
+        var directory = environment(TrainerEnvironment.StorageSecretDirectory);
         if (!string.IsNullOrEmpty(directory))
         {
             var accessFile = Path.Combine(directory, storage.AccessKeyKey);
             var secretFile = Path.Combine(directory, storage.SecretKeyKey);
             if (!File.Exists(accessFile) || !File.Exists(secretFile))
                 throw new InvalidOperationException(
-                    $"storage credentials: {SecretDirectoryVariable}={directory} must hold the files '{storage.AccessKeyKey}' and '{storage.SecretKeyKey}' (spec.storage.accessKeyKey / secretKeyKey)");
+                    $"storage credentials: {TrainerEnvironment.StorageSecretDirectory}={directory} must hold the files '{storage.AccessKeyKey}' and '{storage.SecretKeyKey}' (spec.storage.accessKeyKey / secretKeyKey)");
             return new S3Credentials(File.ReadAllText(accessFile).Trim(), File.ReadAllText(secretFile).Trim());
         }
 
         if (!string.IsNullOrEmpty(storage.CredentialsSecret))
             throw new InvalidOperationException(
-                $"storage credentials: spec.storage.credentialsSecret is '{storage.CredentialsSecret}' but neither {TrainerEnvironment.AccessKey}/{TrainerEnvironment.SecretKey} nor {SecretDirectoryVariable} is set");
+                $"storage credentials: spec.storage.credentialsSecret is '{storage.CredentialsSecret}' but neither {TrainerEnvironment.AccessKey}/{TrainerEnvironment.SecretKey} nor {TrainerEnvironment.StorageSecretDirectory} is set");
         return null;
     }
 

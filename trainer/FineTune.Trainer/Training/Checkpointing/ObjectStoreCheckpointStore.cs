@@ -7,8 +7,11 @@ namespace FineTune.Trainer.Training.Checkpointing;
 /// Checkpoints kept by the storage component's <see cref="CheckpointStore"/> (S3 or a local store, with a manifest of
 /// SHA-256 sums written last and verified on download). The loop still writes each checkpoint as a local directory
 /// under <c>scratchDirectory</c>; this class uploads it and downloads the newest verified one to resume.
+/// <c>commitCancellation</c> aborts a save in flight (the grace budget after SIGTERM); an aborted save leaves no
+/// manifest, so nothing resumes from it.
 /// </summary>
-public sealed class ObjectStoreCheckpointStore(CheckpointStore store, string scratchDirectory) : ICheckpointStore
+public sealed class ObjectStoreCheckpointStore(CheckpointStore store, string scratchDirectory,
+    CancellationToken commitCancellation = default) : ICheckpointStore
 {
     /// <inheritdoc />
     public string CreateStagingDirectory(long step)
@@ -22,7 +25,7 @@ public sealed class ObjectStoreCheckpointStore(CheckpointStore store, string scr
     /// <inheritdoc />
     public string Commit(string stagingDirectory, long step, IReadOnlyDictionary<string, double> metrics)
     {
-        var saved = store.SaveAsync(stagingDirectory, step, metrics).GetAwaiter().GetResult();
+        var saved = store.SaveAsync(stagingDirectory, step, metrics, commitCancellation).GetAwaiter().GetResult();
         Directory.Delete(stagingDirectory, recursive: true);
         return saved.Location.ToString();
     }
