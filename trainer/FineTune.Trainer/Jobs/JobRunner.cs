@@ -32,6 +32,8 @@ public static class JobRunner
     public static JobResult Run(JobPlan plan, ITrainingObserver observer, CancellationToken cancellation = default,
         ICheckpointStore? checkpoints = null)
     {
+        // rlhf stages (sft, reward, ppo, dpo) run through the method's own stage runner.
+        if (plan.Rlhf is not null) return Methods.Rlhf.RlhfStageRunner.Run(plan, observer, cancellation, checkpoints);
         var spec = plan.Job.Spec;
         var hyperparameters = spec.Hyperparameters;
         var tokenizer = TokenizerLoader.Load(plan.TokenizerDirectory);

@@ -25,6 +25,7 @@ public static class MethodRegistry
         [FineTuneMethod.Prefix] = (spec, tokenizer) => spec.Prefix is { Variant: PrefixVariant.Prompt } prompt
             ? new PromptMethod(prompt, tokenizer)
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
+        [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
