@@ -8,6 +8,7 @@ using FineTune.Operator.Reconciliation;
 using FineTune.Operator.Scheduling;
 using FineTune.Operator.Status;
 using FineTune.Operator.Tests.Support;
+using k8s.Models;
 
 namespace FineTune.Operator.Tests.Reconciliation;
 
@@ -136,6 +137,54 @@ public class RunPlannerTests
         sim.Settle();
         Assert.Single(sim.Created);
         Assert.Null(sim.Last.RequeueAfter);
+    }
+
+    [Fact]
+    public void Failed_job_waits_briefly_for_its_pods_exit_code_before_the_final_status()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora()) { Pods = [] };
+        sim.Settle();
+        var k8sJob = sim.Current();
+        sim.Fail(k8sJob, "PodFailurePolicy", "Container trainer failed with exit code 2 matching FailJob rule at index 0", failed: 1);
+
+        // The Job's failure came first; its pod's termination is not in the cache yet.
+        var waiting = sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+        Assert.True(waiting.RequeueAfter is { } after && after <= TimeSpan.FromSeconds(5), $"requeue {waiting.RequeueAfter}");
+
+        sim.Pods.Add(new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = k8sJob.Metadata.Name + "-x1", CreationTimestamp = sim.Now,
+                Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = k8sJob.Metadata.Name },
+            },
+            Status = new V1PodStatus
+            {
+                Phase = "Failed",
+                ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState
+                    { Terminated = new V1ContainerStateTerminated { ExitCode = 2, Reason = "Error", Message = "dataset.uri: line 3 is not JSON" } } }],
+            },
+        });
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
+        Assert.Contains("line 3 is not JSON", sim.Status.Stages![0].Message);
+    }
+
+    [Fact]
+    public void Failed_job_whose_pod_never_shows_fails_after_the_grace_with_the_jobs_message()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora()) { Pods = [] };
+        sim.Settle();
+        sim.Fail(sim.Current(), "BackoffLimitExceeded", "Job has reached the specified backoff limit", failed: 1);
+        sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+
+        sim.Now += TimeSpan.FromSeconds(6);
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("BackoffLimitExceeded", sim.Status.Stages![0].Message);
     }
 
     [Fact]

@@ -23,6 +23,8 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
     public DateTime Now { get; set; } = new(2026, 11, 28, 11, 0, 0, DateTimeKind.Utc);
     public AdmissionDecision Admission { get; set; } = AdmissionDecision.Admit("default", "no limit");
     public IReadOnlyList<ValidationError> Errors { get; set; } = [];
+    /// <summary>The pods the pod informer holds; null plays an operator that does not watch pods.</summary>
+    public List<V1Pod>? Pods { get; set; }
 
     public ReconcilePlan Last => Plans[^1];
     public FineTuneJobStatus Status => Job.Status!;
@@ -30,7 +32,7 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
     /// <summary>One reconcile: plan, then apply the status and actions.</summary>
     public ReconcilePlan Step()
     {
-        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now));
+        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now, Pods));
         foreach (var action in plan.Actions)
         {
             switch (action)
