@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace FineTune.LocalCluster.Tests.Support;
+namespace FineTune.Testing;
 
 /// <summary>
 /// A real Prometheus server (Debian package prometheus, installed by `make ci-deps`) on 127.0.0.1 with its data in a
@@ -37,6 +37,10 @@ public sealed class PrometheusServer : IAsyncDisposable
             lock (_output) return _output.ToString();
         }
     }
+
+    /// <summary>Starts Prometheus scraping one <c>host:port</c> target at /metrics (scrape job "trainer").</summary>
+    public static Task<PrometheusServer> StartAsync(string target) =>
+        StartAsync(new Dictionary<string, IReadOnlyList<string>> { ["trainer"] = [target] });
 
     /// <summary>Starts Prometheus scraping, for each scrape job name, its <c>host:port</c> targets at /metrics.</summary>
     public static async Task<PrometheusServer> StartAsync(IReadOnlyDictionary<string, IReadOnlyList<string>> scrapeJobs)
