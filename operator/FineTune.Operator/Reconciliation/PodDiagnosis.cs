@@ -8,7 +8,8 @@ namespace FineTune.Operator.Reconciliation;
 /// </summary>
 /// <param name="Waiting">Why the newest pod is stuck before running, with a CamelCase reason; null when it is not.</param>
 /// <param name="LastFailure">The most recent failed trainer container; null when none failed.</param>
-public sealed record PodDiagnosis((string Reason, string Message)? Waiting, TrainerExit? LastFailure)
+/// <param name="Unfinished">True when some pod of the Job is, as far as these pods say, still pending or running (not ended, not being deleted).</param>
+public sealed record PodDiagnosis((string Reason, string Message)? Waiting, TrainerExit? LastFailure, bool Unfinished = false)
 {
     /// <summary>Nothing to report.</summary>
     public static readonly PodDiagnosis None = new(null, null);
@@ -35,7 +36,8 @@ public sealed record PodDiagnosis((string Reason, string Message)? Waiting, Trai
             if (terminated is { ExitCode: not 0 })
                 failure = new TrainerExit(pod.Metadata.Name, terminated.ExitCode, terminated.Reason, terminated.Message);
         }
-        return new PodDiagnosis(WaitingOf(own[^1], containerName), failure);
+        var unfinished = own.Any(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase is not ("Succeeded" or "Failed"));
+        return new PodDiagnosis(WaitingOf(own[^1], containerName), failure, unfinished);
     }
 
     private static (string, string)? WaitingOf(V1Pod pod, string containerName)

@@ -15,6 +15,9 @@ namespace FineTune.Operator.Reconciliation;
 /// </summary>
 public sealed class RunPlanner(OperatorOptions options)
 {
+    /// <summary>How long a failed Job's stage waits for the pod cache to show how its pod ended (the exit code), at most.</summary>
+    public static readonly TimeSpan PodLagAllowance = TimeSpan.FromSeconds(10);
+
     /// <summary>Decides what to do about <paramref name="input"/>.</summary>
     public ReconcilePlan Plan(ReconcileInput input) => new Pass(options, input).Run();
 
@@ -278,6 +281,13 @@ public sealed class RunPlanner(OperatorOptions options)
                         plan.FinishedStages.Add(new FinishedStage(stage.Name, StagePhase.Succeeded, Duration(stage)));
                         plan.Events.Add(JobEvent.Normal("StageSucceeded", $"stage {Describe(stage)} succeeded after {stage.Attempts} attempt(s)"));
                         continue;
+                    case TrainingJobPhase.Failed when pods.LastFailure is null && pods.Unfinished
+                                                      && (state.CompletionTime is not { } failedAt || now - failedAt < PodLagAllowance):
+                        // The Job says failed while the pod cache still shows its pod alive: the pod informer lags
+                        // behind the Job informer. Its update (with the exit code for the stage message) is on the
+                        // way and will reconcile; settle the stage only after that, or after the allowance.
+                        plan.RequeueAfter = PodLagAllowance;
+                        return;
                     case TrainingJobPhase.Failed:
                         stage.Phase = StagePhase.Failed;
                         stage.CompletionTime ??= state.CompletionTime ?? now;

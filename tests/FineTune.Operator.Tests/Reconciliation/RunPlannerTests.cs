@@ -119,6 +119,58 @@ public class RunPlannerTests
         Assert.EndsWith("/dpo-2/adapter/", sim.Status.Outputs!.Adapter);
     }
 
+    private static k8s.Models.V1Pod PodOf(k8s.Models.V1Job job, k8s.Models.V1PodStatus status) => new()
+    {
+        Metadata = new k8s.Models.V1ObjectMeta
+        {
+            Name = job.Metadata.Name + "-pod", NamespaceProperty = job.Metadata.NamespaceProperty,
+            Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = job.Metadata.Name },
+        },
+        Status = status,
+    };
+
+    [Fact]
+    public void Failed_job_whose_pod_is_still_cached_as_running_waits_for_the_pods_exit_code()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora());
+        sim.Settle();
+        var job = sim.Current();
+        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus { Phase = "Running" }));
+        sim.Fail(job, "PodFailurePolicy", "Container trainer for pod ml/x failed with exit code 2 matching FailJob rule", failed: 1);
+
+        var waiting = sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+        Assert.Equal(RunPlanner.PodLagAllowance, waiting.RequeueAfter);
+        Assert.DoesNotContain(waiting.Events, e => e.Reason == ConditionReasons.StageFailed);
+
+        // The pod informer catches up: the stage fails with the trainer's exit code.
+        sim.Pods[0] = PodOf(job, new k8s.Models.V1PodStatus
+        {
+            Phase = "Failed",
+            ContainerStatuses = [new k8s.Models.V1ContainerStatus { Name = TrainingJobBuilder.ContainerName, State = new k8s.Models.V1ContainerState { Terminated = new k8s.Models.V1ContainerStateTerminated { ExitCode = 2, Reason = "Error" } } }],
+        });
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
+    }
+
+    [Fact]
+    public void Failed_job_settles_without_the_exit_code_once_the_pod_lag_allowance_passed()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora());
+        sim.Settle();
+        var job = sim.Current();
+        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus { Phase = "Running" }));
+        sim.Fail(job, "DeadlineExceeded", "Job was active longer than specified deadline", failed: 1);
+        sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+
+        sim.Now += RunPlanner.PodLagAllowance;
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("DeadlineExceeded", sim.Status.Stages![0].Message);
+    }
+
     [Fact]
     public void Failed_stage_fails_the_run_and_stops_the_pipeline()
     {

@@ -18,6 +18,7 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
 
     public FineTuneJob Job { get; } = job;
     public List<V1Job> Jobs { get; } = [];
+    public List<V1Pod> Pods { get; } = [];
     public List<ReconcilePlan> Plans { get; } = [];
     public List<string> Created { get; } = [];
     public DateTime Now { get; set; } = new(2026, 11, 28, 11, 0, 0, DateTimeKind.Utc);
@@ -30,7 +31,7 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
     /// <summary>One reconcile: plan, then apply the status and actions.</summary>
     public ReconcilePlan Step()
     {
-        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now));
+        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now, Pods.ToList()));
         foreach (var action in plan.Actions)
         {
             switch (action)
