@@ -220,6 +220,7 @@ public sealed class FineTuneJobController(
             return cached.ToList();
         var listed = await client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: Labels.SelectorFor(job.Metadata.Name),
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        expectations.Listed(key);
         return listed.Items.ToList();
     }
 

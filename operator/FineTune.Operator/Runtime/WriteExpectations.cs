@@ -53,6 +53,10 @@ public sealed class WriteExpectations
         return true;
     }
 
+    /// <summary>The Jobs of <paramref name="key"/> were just listed from the API server: that answer is authoritative, so
+    /// a created Job missing from it was deleted since, and waiting for the cache to show it would never end.</summary>
+    public void Listed(string key) => created.TryRemove(key, out _);
+
     /// <summary>FineTuneJob <paramref name="key"/> is gone: nothing is expected of it any more.</summary>
     public void Forget(string key)
     {

@@ -155,6 +155,25 @@ public class RunPlannerTests
     }
 
     [Fact]
+    public void Exit_2_of_a_job_not_yet_failed_deletes_the_job_and_fails_the_stage_at_once()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora());
+        sim.Settle();
+        var job = sim.Current();
+        sim.Run(job, failedBefore: 1);
+        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus
+        {
+            Phase = "Failed",
+            ContainerStatuses = [new k8s.Models.V1ContainerStatus { Name = TrainingJobBuilder.ContainerName, State = new k8s.Models.V1ContainerState { Terminated = new k8s.Models.V1ContainerStateTerminated { ExitCode = 2, Reason = "Error" } } }],
+        }));
+
+        var plan = sim.Step();
+        Assert.Contains(plan.Actions, a => a is DeleteTrainingJobs d && d.JobNames.Contains(job.Metadata.Name));
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
+    }
+
+    [Fact]
     public void Failed_job_settles_without_the_exit_code_once_the_pod_lag_allowance_passed()
     {
         var sim = new PlanSimulator(TestJobs.Lora());

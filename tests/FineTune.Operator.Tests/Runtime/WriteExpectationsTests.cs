@@ -62,6 +62,17 @@ public sealed class WriteExpectationsTests
     }
 
     [Fact]
+    public void A_list_from_the_api_server_ends_the_wait_for_created_jobs()
+    {
+        var expectations = new WriteExpectations();
+        expectations.Created("ml/a", "a-run-train-1");
+        expectations.Listed("ml/a");
+
+        // Deleted before the cache ever showed it: the cache is current without it.
+        Assert.True(expectations.Reflects("ml/a", []));
+    }
+
+    [Fact]
     public void Forgetting_a_job_drops_what_was_expected_of_it()
     {
         var expectations = new WriteExpectations();
