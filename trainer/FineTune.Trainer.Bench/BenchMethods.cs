@@ -14,6 +14,7 @@ internal static class BenchMethods
         ["adapter"] = ("adapter houlsby reduction 16 relu", s => s.Adapter = new AdapterOptions(), FineTuneMethod.Adapter),
         ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["ptuning-v2"] = ("ptuning-v2 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+        ["prompt"] = ("prompt tuning 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prompt, VirtualTokens = 20 }, FineTuneMethod.Prefix),
     };
 
     /// <summary>The spec selecting config <paramref name="name"/>.</summary>

@@ -1,3 +1,4 @@
+using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Methods;
 using FineTune.Trainer.Models.Gpt2;
 using TorchSharp;
@@ -24,7 +25,7 @@ internal sealed class BenchRun
         manual_seed(0);
         var config = new Gpt2Config
         {
-            VocabSize = Vocab, HiddenSize = Hidden, NumLayers = Layers, NumHeads = Heads, MaxPositions = Seq,
+            VocabSize = Vocab, HiddenSize = Hidden, NumLayers = Layers, NumHeads = Heads, MaxPositions = Seq + BenchMethods.VirtualTokens(methodName), // real tokens sit after the virtual ones
             ResidualDropout = 0, EmbeddingDropout = 0, AttentionDropout = 0,
         };
         _model = new Gpt2LMHeadModel(config);
@@ -46,6 +47,10 @@ internal sealed class BenchRun
         long added = full || virtualTokens > 0 ? 0 : Parameters.Where(p => p.dim() == 2).Sum(p => p.numel());
         long trained = full ? TrainingFlops.BaseMatmulWeights(Layers, Hidden, Vocab) : added;
         FlopsPerToken = TrainingFlops.PerToken(Layers, Hidden, Vocab, Seq + virtualTokens, added, trained);
+        // A soft prompt is a row of the input: its virtual tokens go through every layer like real tokens, so each
+        // real token carries their share of the work (prefix variants only add keys and values, counted in K above).
+        if (BenchMethods.Spec(methodName).Prefix is { Variant: PrefixVariant.Prompt })
+            FlopsPerToken *= (double)(Seq + virtualTokens) / Seq;
     }
 
     /// <summary>The tensors the optimizer updates.</summary>

@@ -8,8 +8,7 @@ namespace FineTune.Operator.Reconciliation;
 /// </summary>
 /// <param name="Waiting">Why the newest pod is stuck before running, with a CamelCase reason; null when it is not.</param>
 /// <param name="LastFailure">The most recent failed trainer container; null when none failed.</param>
-/// <param name="Unfinished">True when some pod of the Job is, as far as these pods say, still pending or running (not ended, not being deleted).</param>
-public sealed record PodDiagnosis((string Reason, string Message)? Waiting, TrainerExit? LastFailure, bool Unfinished = false)
+public sealed record PodDiagnosis((string Reason, string Message)? Waiting, TrainerExit? LastFailure)
 {
     /// <summary>Nothing to report.</summary>
     public static readonly PodDiagnosis None = new(null, null);
@@ -36,8 +35,7 @@ public sealed record PodDiagnosis((string Reason, string Message)? Waiting, Trai
             if (terminated is { ExitCode: not 0 })
                 failure = new TrainerExit(pod.Metadata.Name, terminated.ExitCode, terminated.Reason, terminated.Message);
         }
-        var unfinished = own.Any(p => p.Metadata.DeletionTimestamp is null && p.Status?.Phase is not ("Succeeded" or "Failed"));
-        return new PodDiagnosis(WaitingOf(own[^1], containerName), failure, unfinished);
+        return new PodDiagnosis(WaitingOf(own[^1], containerName), failure);
     }
 
     private static (string, string)? WaitingOf(V1Pod pod, string containerName)

@@ -15,9 +15,6 @@ namespace FineTune.Operator.Reconciliation;
 /// </summary>
 public sealed class RunPlanner(OperatorOptions options)
 {
-    /// <summary>How long a failed Job's stage waits for the pod cache to show how its pod ended (the exit code), at most.</summary>
-    public static readonly TimeSpan PodLagAllowance = TimeSpan.FromSeconds(10);
-
     /// <summary>Decides what to do about <paramref name="input"/>.</summary>
     public ReconcilePlan Plan(ReconcileInput input) => new Pass(options, input).Run();
 
@@ -281,12 +278,10 @@ public sealed class RunPlanner(OperatorOptions options)
                         plan.FinishedStages.Add(new FinishedStage(stage.Name, StagePhase.Succeeded, Duration(stage)));
                         plan.Events.Add(JobEvent.Normal("StageSucceeded", $"stage {Describe(stage)} succeeded after {stage.Attempts} attempt(s)"));
                         continue;
-                    case TrainingJobPhase.Failed when pods.LastFailure is null && pods.Unfinished
-                                                      && (state.CompletionTime is not { } failedAt || now - failedAt < PodLagAllowance):
-                        // The Job says failed while the pod cache still shows its pod alive: the pod informer lags
-                        // behind the Job informer. Its update (with the exit code for the stage message) is on the
-                        // way and will reconcile; settle the stage only after that, or after the allowance.
-                        plan.RequeueAfter = PodLagAllowance;
+                    case TrainingJobPhase.Failed when AwaitingPodFacts(state, pods) is { } wait:
+                        // The Job's failure and its pod's termination arrive on different watches; the pod carries the
+                        // trainer's exit code and message, which the final status must not miss. Wait briefly for it.
+                        plan.RequeueAfter = wait;
                         return;
                     case TrainingJobPhase.Failed:
                         stage.Phase = StagePhase.Failed;
@@ -440,6 +435,20 @@ public sealed class RunPlanner(OperatorOptions options)
             if (status.History.Count > limit)
                 status.History.RemoveRange(limit, status.History.Count - limit);
         }
+
+        /// <summary>
+        /// How long to wait for the failed attempt's pod to show up terminated in the pod cache, or null when its facts
+        /// are in (or pods are not watched, or the grace has passed: a pod already removed never arrives).
+        /// </summary>
+        private TimeSpan? AwaitingPodFacts(TrainingJobState state, PodDiagnosis pods)
+        {
+            if (input.Pods is null || pods.LastFailure is not null || state.CompletionTime is not { } failedAt)
+                return null;
+            var left = (failedAt.Kind == DateTimeKind.Local ? failedAt.ToUniversalTime() : failedAt) + PodFactsGrace - now;
+            return left > TimeSpan.Zero ? left : null;
+        }
+
+        private static readonly TimeSpan PodFactsGrace = TimeSpan.FromSeconds(5);
 
         private void Requeue()
         {

@@ -12,8 +12,8 @@ namespace FineTune.LocalCluster.Tests.EndToEnd;
 public sealed class MethodMatrixTests(EndToEndCluster e2e)
 {
     /// <summary>
-    /// One row per method: job name, spec.method, the option block, and spec.output.save. A new method (prompt, rlhf) is
-    /// one more line here.
+    /// One row per method: job name, spec.method, the option block, and spec.output.save. A new method is one more line
+    /// here.
     /// </summary>
     public static TheoryData<string, string, string, string> Methods => new()
     {
@@ -23,6 +23,7 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
         { "m-adapter", "adapter", "adapter: {placement: houlsby, reductionFactor: 4}", "adapter" },
         { "m-prefix", "prefix", "prefix: {variant: prefix, virtualTokens: 4, projectionHiddenSize: 32}", "adapter" },
         { "m-ptuning-v2", "prefix", "prefix: {variant: ptuning-v2, virtualTokens: 4}", "adapter" },
+        { "m-prompt", "prefix", "prefix: {variant: prompt, virtualTokens: 8}", "adapter" },
     };
 
     [Theory]

@@ -51,6 +51,13 @@ public sealed class EndToEndCluster : IAsyncLifetime
             File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "train.jsonl")).Take(64));
         File.WriteAllLines(Path.Combine(WorkDirectory, "data", "val.jsonl"),
             File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "validation.jsonl")).Take(16));
+        // Preference pairs and prompts for the rlhf pipeline's reward and ppo stages.
+        File.WriteAllLines(Path.Combine(WorkDirectory, "data", "prefs.jsonl"),
+            File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "preferences.jsonl")).Take(32));
+        File.WriteAllLines(Path.Combine(WorkDirectory, "data", "prefs-val.jsonl"),
+            File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "preferences-validation.jsonl")).Take(8));
+        File.WriteAllLines(Path.Combine(WorkDirectory, "data", "prompts.jsonl"),
+            File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "prompts.jsonl")).Take(16));
 
         _s3 = await S3rverServer.StartAsync("models", "datasets", "runs");
         await S3Seeder.UploadDirectoryAsync(_s3.Endpoint, Path.Combine(WorkDirectory, "model"), "models", "tiny");

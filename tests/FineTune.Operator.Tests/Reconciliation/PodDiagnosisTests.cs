@@ -23,17 +23,6 @@ public class PodDiagnosisTests
     };
 
     [Fact]
-    public void A_pod_still_running_is_unfinished_and_an_ended_or_deleted_one_is_not()
-    {
-        Assert.True(PodDiagnosis.Of("j", [Pod("j-a", "j", 0, new V1PodStatus { Phase = "Running" })], "trainer").Unfinished);
-        Assert.False(PodDiagnosis.Of("j", [Pod("j-a", "j", 0, Terminated(1))], "trainer").Unfinished);
-        var deleting = Pod("j-a", "j", 0, new V1PodStatus { Phase = "Running" });
-        deleting.Metadata.DeletionTimestamp = new DateTime(2026, 11, 28, 10, 5, 0, DateTimeKind.Utc);
-        Assert.False(PodDiagnosis.Of("j", [deleting], "trainer").Unfinished);
-        Assert.False(PodDiagnosis.Of("j", [Pod("k-a", "k", 0, new V1PodStatus { Phase = "Running" })], "trainer").Unfinished);
-    }
-
-    [Fact]
     public void Unschedulable_pending_pod_is_reported_with_the_schedulers_message()
     {
         var pod = Pod("j-abc", "j", 0, new V1PodStatus

@@ -8,6 +8,7 @@ using FineTune.Operator.Reconciliation;
 using FineTune.Operator.Scheduling;
 using FineTune.Operator.Status;
 using FineTune.Operator.Tests.Support;
+using k8s.Models;
 
 namespace FineTune.Operator.Tests.Reconciliation;
 
@@ -119,77 +120,6 @@ public class RunPlannerTests
         Assert.EndsWith("/dpo-2/adapter/", sim.Status.Outputs!.Adapter);
     }
 
-    private static k8s.Models.V1Pod PodOf(k8s.Models.V1Job job, k8s.Models.V1PodStatus status) => new()
-    {
-        Metadata = new k8s.Models.V1ObjectMeta
-        {
-            Name = job.Metadata.Name + "-pod", NamespaceProperty = job.Metadata.NamespaceProperty,
-            Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = job.Metadata.Name },
-        },
-        Status = status,
-    };
-
-    [Fact]
-    public void Failed_job_whose_pod_is_still_cached_as_running_waits_for_the_pods_exit_code()
-    {
-        var sim = new PlanSimulator(TestJobs.Lora());
-        sim.Settle();
-        var job = sim.Current();
-        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus { Phase = "Running" }));
-        sim.Fail(job, "PodFailurePolicy", "Container trainer for pod ml/x failed with exit code 2 matching FailJob rule", failed: 1);
-
-        var waiting = sim.Step();
-        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
-        Assert.Equal(RunPlanner.PodLagAllowance, waiting.RequeueAfter);
-        Assert.DoesNotContain(waiting.Events, e => e.Reason == ConditionReasons.StageFailed);
-
-        // The pod informer catches up: the stage fails with the trainer's exit code.
-        sim.Pods[0] = PodOf(job, new k8s.Models.V1PodStatus
-        {
-            Phase = "Failed",
-            ContainerStatuses = [new k8s.Models.V1ContainerStatus { Name = TrainingJobBuilder.ContainerName, State = new k8s.Models.V1ContainerState { Terminated = new k8s.Models.V1ContainerStateTerminated { ExitCode = 2, Reason = "Error" } } }],
-        });
-        sim.Step();
-        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
-        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
-    }
-
-    [Fact]
-    public void Exit_2_of_a_job_not_yet_failed_deletes_the_job_and_fails_the_stage_at_once()
-    {
-        var sim = new PlanSimulator(TestJobs.Lora());
-        sim.Settle();
-        var job = sim.Current();
-        sim.Run(job, failedBefore: 1);
-        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus
-        {
-            Phase = "Failed",
-            ContainerStatuses = [new k8s.Models.V1ContainerStatus { Name = TrainingJobBuilder.ContainerName, State = new k8s.Models.V1ContainerState { Terminated = new k8s.Models.V1ContainerStateTerminated { ExitCode = 2, Reason = "Error" } } }],
-        }));
-
-        var plan = sim.Step();
-        Assert.Contains(plan.Actions, a => a is DeleteTrainingJobs d && d.JobNames.Contains(job.Metadata.Name));
-        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
-        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
-    }
-
-    [Fact]
-    public void Failed_job_settles_without_the_exit_code_once_the_pod_lag_allowance_passed()
-    {
-        var sim = new PlanSimulator(TestJobs.Lora());
-        sim.Settle();
-        var job = sim.Current();
-        sim.Pods.Add(PodOf(job, new k8s.Models.V1PodStatus { Phase = "Running" }));
-        sim.Fail(job, "DeadlineExceeded", "Job was active longer than specified deadline", failed: 1);
-        sim.Step();
-        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
-
-        sim.Now += RunPlanner.PodLagAllowance;
-        sim.Step();
-        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
-        Assert.Contains("DeadlineExceeded", sim.Status.Stages![0].Message);
-    }
-
     [Fact]
     public void Failed_stage_fails_the_run_and_stops_the_pipeline()
     {
@@ -207,6 +137,54 @@ public class RunPlannerTests
         sim.Settle();
         Assert.Single(sim.Created);
         Assert.Null(sim.Last.RequeueAfter);
+    }
+
+    [Fact]
+    public void Failed_job_waits_briefly_for_its_pods_exit_code_before_the_final_status()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora()) { Pods = [] };
+        sim.Settle();
+        var k8sJob = sim.Current();
+        sim.Fail(k8sJob, "PodFailurePolicy", "Container trainer failed with exit code 2 matching FailJob rule at index 0", failed: 1);
+
+        // The Job's failure came first; its pod's termination is not in the cache yet.
+        var waiting = sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+        Assert.True(waiting.RequeueAfter is { } after && after <= TimeSpan.FromSeconds(5), $"requeue {waiting.RequeueAfter}");
+
+        sim.Pods.Add(new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = k8sJob.Metadata.Name + "-x1", CreationTimestamp = sim.Now,
+                Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = k8sJob.Metadata.Name },
+            },
+            Status = new V1PodStatus
+            {
+                Phase = "Failed",
+                ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState
+                    { Terminated = new V1ContainerStateTerminated { ExitCode = 2, Reason = "Error", Message = "dataset.uri: line 3 is not JSON" } } }],
+            },
+        });
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
+        Assert.Contains("line 3 is not JSON", sim.Status.Stages![0].Message);
+    }
+
+    [Fact]
+    public void Failed_job_whose_pod_never_shows_fails_after_the_grace_with_the_jobs_message()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora()) { Pods = [] };
+        sim.Settle();
+        sim.Fail(sim.Current(), "BackoffLimitExceeded", "Job has reached the specified backoff limit", failed: 1);
+        sim.Step();
+        Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
+
+        sim.Now += TimeSpan.FromSeconds(6);
+        sim.Step();
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("BackoffLimitExceeded", sim.Status.Stages![0].Message);
     }
 
     [Fact]

@@ -18,12 +18,13 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
 
     public FineTuneJob Job { get; } = job;
     public List<V1Job> Jobs { get; } = [];
-    public List<V1Pod> Pods { get; } = [];
     public List<ReconcilePlan> Plans { get; } = [];
     public List<string> Created { get; } = [];
     public DateTime Now { get; set; } = new(2026, 11, 28, 11, 0, 0, DateTimeKind.Utc);
     public AdmissionDecision Admission { get; set; } = AdmissionDecision.Admit("default", "no limit");
     public IReadOnlyList<ValidationError> Errors { get; set; } = [];
+    /// <summary>The pods the pod informer holds; null plays an operator that does not watch pods.</summary>
+    public List<V1Pod>? Pods { get; set; }
 
     public ReconcilePlan Last => Plans[^1];
     public FineTuneJobStatus Status => Job.Status!;
@@ -31,7 +32,7 @@ public sealed class PlanSimulator(FineTuneJob job, OperatorOptions? options = nu
     /// <summary>One reconcile: plan, then apply the status and actions.</summary>
     public ReconcilePlan Step()
     {
-        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now, Pods.ToList()));
+        var plan = planner.Plan(new ReconcileInput(Job, Jobs.ToList(), Errors, Admission, Now, Pods));
         foreach (var action in plan.Actions)
         {
             switch (action)

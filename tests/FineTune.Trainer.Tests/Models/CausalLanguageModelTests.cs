@@ -50,8 +50,9 @@ public sealed class CausalLanguageModelTests
     public void Prefix_keys_and_values_act_like_earlier_tokens(string architecture)
     {
         // Keys/values injected through IAttention.Prefix must be attended exactly like those of real earlier tokens:
-        // feeding tokens 0..3 as a prefix (their cached keys/values) and tokens 4..7 at positions 4..7 must give the
-        // full sequence's logits for 4..7. This is the hook prefix tuning uses.
+        // feeding tokens 0..3 as a prefix (their cached keys/values) and tokens 4..7 must give the full sequence's
+        // logits for 4..7, the model placing them at positions 4..7 after the prefix as Hugging Face does with past
+        // key/values. This is the hook prefix tuning uses.
         var model = TinyModels.Causal(architecture);
         using var noGrad = no_grad();
         var ids = TinyModels.Tokens(3, 2, 8);
@@ -60,10 +61,45 @@ public sealed class CausalLanguageModelTests
         model.Forward(ids[.., ..4], cache: prefix.Cache);
         foreach (var attention in model.Attentions) attention.Prefix = prefix;
 
-        var tail = model.Forward(ids[.., 4..], positionIds: arange(4, 8).unsqueeze(0).expand(2, 4));
+        var tail = model.Forward(ids[.., 4..]);
 
         Assert.True(full[.., 4..].allclose(tail, rtol: 0, atol: 1e-5),
             $"max diff {full[.., 4..].sub(tail).abs().max().item<float>():E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Forward_on_ids_equals_forward_on_their_embeddings(string architecture)
+    {
+        var model = TinyModels.Causal(architecture);
+        using var noGrad = no_grad();
+        var ids = TinyModels.Tokens(5, 2, 7);
+        var fromIds = model.Forward(ids);
+
+        var fromEmbeddings = model.Logits(model.ForwardEmbeddings(model.Embed(ids)));
+
+        Assert.Equal(new long[] { 2, 7, 61 }, fromIds.shape);
+        Assert.True(fromIds.allclose(fromEmbeddings, rtol: 0, atol: 0), "the inputs_embeds path computes other logits");
+    }
+
+    [Theory]
+    [MemberData(nameof(Architectures))]
+    public void Soft_prompt_acts_like_embeddings_fed_in_front_of_the_input(string architecture)
+    {
+        // A soft prompt must be exactly a run of input embeddings before the sequence (positions 0..P-1), with the
+        // model returning only the real tokens' logits.
+        var model = TinyModels.Causal(architecture);
+        using var noGrad = no_grad();
+        var ids = TinyModels.Tokens(6, 2, 7);
+        manual_seed(9);
+        var prompt = new FixedPrompt(randn(3, model.Config.HiddenSize).mul(0.1));
+        var expected = model.Logits(model.ForwardEmbeddings(cat(new[] { prompt.Embeddings(2), model.Embed(ids) }, 1)))[.., 3..];
+
+        model.SoftPrompt = prompt;
+        var actual = model.Forward(ids);
+
+        Assert.Equal(new long[] { 2, 7, 61 }, actual.shape);
+        Assert.True(expected.allclose(actual, rtol: 0, atol: 1e-5), $"max diff {expected.sub(actual).abs().max().item<float>():E2}");
     }
 
     [Fact]
@@ -108,6 +144,15 @@ public sealed class CausalLanguageModelTests
 
         public KeyValueCache Cache { get; }
 
+        public int Length => (int)Cache.Length;
+
         public (Tensor Key, Tensor Value) KeysAndValues(int layerIndex, long batchSize) => Cache.Layer(layerIndex);
+    }
+
+    private sealed class FixedPrompt(Tensor rows) : ISoftPrompt
+    {
+        public int Length => (int)rows.shape[0];
+
+        public Tensor Embeddings(long batchSize) => rows.unsqueeze(0).expand(batchSize, -1, -1);
     }
 }

@@ -1,5 +1,6 @@
 using FineTune.Trainer.Telemetry;
 using FineTune.Trainer.Tests.Fixtures;
+using FineTune.Trainer.Tests.Methods;
 using FineTune.Trainer.Tests.Methods.Peft;
 using FineTune.Trainer.Tests.Training;
 using FineTune.Trainer.Training;

@@ -37,6 +37,9 @@ public sealed record JobPlan
     /// <summary>The dataset spec of the stage.</summary>
     public required DatasetSpec Dataset { get; init; }
 
+    /// <summary>The rlhf stage's own plan (method rlhf only; see Methods/Rlhf).</summary>
+    public Methods.Rlhf.RlhfStagePlan? Rlhf { get; init; }
+
     /// <summary>The checkpoints folder.</summary>
     public string CheckpointsDirectory => Path.Combine(RunDirectory, "checkpoints");
 

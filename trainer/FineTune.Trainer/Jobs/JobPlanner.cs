@@ -14,6 +14,9 @@ public static class JobPlanner
     public static JobPlan Plan(FineTuneJob job, string? stage, string runId, IUriResolver resolver, Func<string, string> outputPath)
     {
         var spec = job.Spec;
+        // rlhf: one stage per process, planned by the method's own planner (stage inputs come from the environment).
+        if (spec.Method == FineTuneMethod.Rlhf)
+            return Methods.Rlhf.RlhfStagePlanner.Plan(job, stage, runId, resolver, outputPath, Methods.Rlhf.RlhfStageContext.FromEnvironment());
         var methodName = JsonNames.OfEnumValue(spec.Method);
         if (!MethodRegistry.IsSupported(spec.Method))
             throw new JobInputException(

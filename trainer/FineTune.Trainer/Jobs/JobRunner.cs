@@ -32,18 +32,23 @@ public static class JobRunner
     public static JobResult Run(JobPlan plan, ITrainingObserver observer, CancellationToken cancellation = default,
         ICheckpointStore? checkpoints = null)
     {
+        // rlhf stages (sft, reward, ppo, dpo) run through the method's own stage runner.
+        if (plan.Rlhf is not null) return Methods.Rlhf.RlhfStageRunner.Run(plan, observer, cancellation, checkpoints);
         var spec = plan.Job.Spec;
         var hyperparameters = spec.Hyperparameters;
-        var method = MethodRegistry.Create(spec);
+        var tokenizer = TokenizerLoader.Load(plan.TokenizerDirectory);
+        var method = MethodRegistry.Create(spec, tokenizer);
         var save = method.ResolveSave(spec.Output.Save);
         var device = DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device));
 
-        var tokenizer = TokenizerLoader.Load(plan.TokenizerDirectory);
         var config = HuggingFaceCheckpoint.ReadConfig(plan.ModelDirectory);
         if (hyperparameters.SequenceLength > config.MaxPositions)
             throw new JobInputException(
                 $"spec.hyperparameters.sequenceLength: {hyperparameters.SequenceLength} is longer than the model's {config.MaxPositions} positions " +
                 $"(max_position_embeddings in {Path.Combine(plan.ModelDirectory, CheckpointFiles.Config)}); expected at most {config.MaxPositions}.");
+        if (method.VirtualTokens > 0 && hyperparameters.SequenceLength + method.VirtualTokens > config.MaxPositions)
+            throw new JobInputException(PositionLimit.Message(method.VirtualTokens, hyperparameters.SequenceLength, config.MaxPositions,
+                "spec.hyperparameters.sequenceLength"));
         if (tokenizer.VocabularySize > config.VocabSize)
             throw new JobInputException(
                 $"{plan.TokenizerDirectory}: the tokenizer produces ids up to {tokenizer.VocabularySize - 1} but the model's vocab_size is {config.VocabSize}; " +

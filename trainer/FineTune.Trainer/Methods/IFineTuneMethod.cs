@@ -27,6 +27,13 @@ public interface IFineTuneMethod
     IReadOnlyList<string> TrainableParameterNames(ILanguageModel model);
 
     /// <summary>
+    /// Virtual tokens the method puts before every sequence (prefix, ptuning-v2, prompt; 0 for the rest). The real
+    /// tokens' positions start after them, so the job checks virtual tokens + sequence length against the model's
+    /// positions (<see cref="Models.PositionLimit.Message"/>).
+    /// </summary>
+    int VirtualTokens => 0;
+
+    /// <summary>
     /// The loss for <paramref name="batch"/> when the method needs its own (DPO, reward models, ...); null means the
     /// loop's default loss (next-token cross-entropy, or classification cross-entropy). Called inside the step's
     /// dispose scope; the returned scalar is a mean over the batch's targets.

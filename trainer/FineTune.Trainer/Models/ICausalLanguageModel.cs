@@ -21,6 +21,14 @@ public interface ICausalLanguageModel : ILanguageModel
     /// </summary>
     Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null);
 
+    /// <summary>
+    /// <see cref="ForwardHidden"/> for input embeddings instead of ids (HF inputs_embeds): <paramref name="inputsEmbeds"/>
+    /// [batch, seq, hidden] in the token-embedding space (position embeddings are still added by the model); the
+    /// other arguments as in <see cref="Forward"/>. <c>ForwardHidden(ids)</c> equals
+    /// <c>ForwardEmbeddings(Embed(ids))</c>.
+    /// </summary>
+    Tensor ForwardEmbeddings(Tensor inputsEmbeds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null);
+
     /// <summary>Applies the output head to hidden states from <see cref="ForwardHidden"/>.</summary>
     Tensor Logits(Tensor hidden);
 }

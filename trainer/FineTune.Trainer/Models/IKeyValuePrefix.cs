@@ -6,6 +6,12 @@ namespace FineTune.Trainer.Models;
 public interface IKeyValuePrefix
 {
     /// <summary>
+    /// Number of virtual tokens P. As in Hugging Face, where the prefix is the past key/values, the real tokens'
+    /// positions start after it (at P), so they count against the model's position limit.
+    /// </summary>
+    int Length { get; }
+
+    /// <summary>
     /// Keys and values, each [batch, num_key_value_heads, prefix_length, head_dim], in the dtype and device of the
     /// layer's activations.
     /// </summary>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Models;
 
@@ -27,4 +28,14 @@ public interface ILanguageModel
 
     /// <summary>Every attention module, bottom first, for methods that inject key/value prefixes.</summary>
     IReadOnlyList<IAttention> Attentions { get; }
+
+    /// <summary>The token embeddings [batch, seq, hidden] of <paramref name="inputIds"/> (HF get_input_embeddings).</summary>
+    Tensor Embed(Tensor inputIds);
+
+    /// <summary>
+    /// Learned input embeddings placed before every sequence (prompt tuning; null: none). The model prepends them,
+    /// widens the padding mask over them and returns outputs for the real tokens only (a classifier pools over the
+    /// whole sequence, as Hugging Face PEFT does).
+    /// </summary>
+    ISoftPrompt? SoftPrompt { get; set; }
 }

@@ -47,6 +47,9 @@ public abstract record ModelConfig
     /// <summary>Width of one attention head.</summary>
     public virtual int HeadDim => HiddenSize / NumHeads;
 
+    /// <summary>True when a head's width is hidden_size / num_attention_heads (false when config.json sets head_dim).</summary>
+    protected virtual bool HeadsSplitHiddenSize => true;
+
     /// <summary>Checks the numbers fit together; throws <see cref="ModelFormatException"/> naming the field otherwise.</summary>
     public virtual void Validate(string source)
     {
@@ -55,9 +58,43 @@ public abstract record ModelConfig
         Positive(source, NumLayers, "num_hidden_layers");
         Positive(source, NumHeads, "num_attention_heads");
         Positive(source, MaxPositions, "max_position_embeddings");
-        if (HiddenSize % NumHeads != 0)
+        if (HeadsSplitHiddenSize && HiddenSize % NumHeads != 0)
             throw new ModelFormatException(
-                $"{source}: hidden size {HiddenSize} is not divisible by the number of attention heads {NumHeads}.");
+                $"{source}: hidden_size {HiddenSize} is not divisible by num_attention_heads {NumHeads}.");
+    }
+
+    // Fields every architecture reads the same way (Complete), besides its own.
+    private static readonly string[] SharedFields =
+        { "architectures", "model_type", "initializer_range", "bos_token_id", "eos_token_id", "pad_token_id" };
+
+    /// <summary>
+    /// Finishes a config an architecture read from <paramref name="json"/>: adds the fields all architectures share
+    /// (initializer_range, the special token ids, keeping <paramref name="config"/>'s pad id when the file has none),
+    /// keeps every field neither read in <see cref="Extra"/>, and validates. <paramref name="known"/> lists the
+    /// architecture's own fields.
+    /// </summary>
+    internal static T Complete<T>(T config, ConfigJson c, JsonObject json, IEnumerable<string> known, string source) where T : ModelConfig
+    {
+        var complete = (T)(config with
+        {
+            InitializerRange = c.Double("initializer_range", 0.02),
+            BosTokenId = c.OptionalInt("bos_token_id"),
+            EosTokenId = c.OptionalInt("eos_token_id"),
+            PadTokenId = c.OptionalInt("pad_token_id") ?? config.PadTokenId,
+            Extra = ExtraFields.Without(json, SharedFields.Concat(known)),
+        });
+        complete.Validate(source);
+        return complete;
+    }
+
+    /// <summary>Writes the sizes under the names most Hugging Face architectures use (hidden_size, num_hidden_layers, ...).</summary>
+    protected void WriteStandardSizes(JsonObject json)
+    {
+        json["vocab_size"] = VocabSize;
+        json["hidden_size"] = HiddenSize;
+        json["num_hidden_layers"] = NumLayers;
+        json["num_attention_heads"] = NumHeads;
+        json["max_position_embeddings"] = MaxPositions;
     }
 
     /// <summary>Writes the fields of this architecture in Hugging Face names (model_type included).</summary>

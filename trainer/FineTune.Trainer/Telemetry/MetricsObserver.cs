@@ -54,4 +54,7 @@ public sealed class MetricsObserver(TrainerMetrics metrics) : ITrainingObserver
     public void OnMessage(string message)
     {
     }
+
+    /// <inheritdoc />
+    public void OnRlhf(long step, RlhfStepMetrics rlhf) => metrics.RecordRlhf(rlhf);
 }

@@ -44,4 +44,10 @@ public sealed class CompositeTrainingObserver(params IReadOnlyList<ITrainingObse
     {
         foreach (var observer in observers) observer.OnMessage(message);
     }
+
+    /// <inheritdoc />
+    public void OnRlhf(long step, Telemetry.RlhfStepMetrics metrics)
+    {
+        foreach (var observer in observers) observer.OnRlhf(step, metrics);
+    }
 }

@@ -30,4 +30,9 @@ public interface ITrainingObserver
 
     /// <summary>A one-line note (resume, early stop, warnings).</summary>
     void OnMessage(string message);
+
+    /// <summary>After an rlhf step that computed alignment metrics (reward, KL, ...); methods without them never call it.</summary>
+    void OnRlhf(long step, Telemetry.RlhfStepMetrics metrics)
+    {
+    }
 }

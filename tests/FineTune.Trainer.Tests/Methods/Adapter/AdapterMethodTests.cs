@@ -45,7 +45,7 @@ public sealed class AdapterMethodTests
         var method = new AdapterMethod(new AdapterOptions());
         method.Apply(model);
         var merge = Assert.Throws<NotSupportedException>(() => method.Merge(model));
-        Assert.Contains("method adapter cannot be merged", merge.Message);
+        Assert.Contains("method adapter (BOTTLENECK) cannot be merged", merge.Message);
         using var dir = new TempDirectory();
         Assert.Throws<NotSupportedException>(() => method.Export(model, dir.Path, SaveMode.Merged));
         Assert.Throws<NotSupportedException>(() => method.ResolveSave(SaveMode.Both));

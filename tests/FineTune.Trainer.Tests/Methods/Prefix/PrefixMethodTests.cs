@@ -11,41 +11,6 @@ namespace FineTune.Trainer.Tests.Methods.Prefix;
 
 public sealed class PrefixMethodTests
 {
-    [Theory]
-    [InlineData("gpt2", PrefixVariant.Prefix)]
-    [InlineData("llama", PrefixVariant.PtuningV2)]
-    public void Generation_with_the_cache_matches_the_full_forward(string architecture, PrefixVariant variant)
-    {
-        var model = Model(architecture);
-        var method = new PrefixMethod(new PrefixOptions { Variant = variant, VirtualTokens = 3, ProjectionHiddenSize = 8 });
-        Train(model, method, steps: 2);
-        using var ids = Tokens();
-        using var noGrad = no_grad();
-        using var full = model.Forward(ids);
-
-        using var cache = new KeyValueCache(model.Config.NumLayers);
-        using var first = model.Forward(ids[.., ..8], cache: cache);
-        using var next = model.Forward(ids[.., 8..9], cache: cache);
-        Assert.True(MaxDifference(full[.., 7], first[.., 7]) < 1e-5);
-        Assert.True(MaxDifference(full[.., 8], next[.., 0]) < 1e-5, "the cached step differs from the full forward");
-    }
-
-    [Fact]
-    public void Padding_on_the_left_does_not_change_the_real_tokens_outputs()
-    {
-        var model = Model("llama");
-        var method = new PrefixMethod(new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 3 });
-        method.Apply(model);
-        using var noGrad = no_grad();
-        using var ids = Tokens();
-        var row = ids[..1, 4..];
-        using var alone = model.Forward(row);
-        using var mask = cat(new[] { zeros(1, 4, ScalarType.Int64), ones(1, 8, ScalarType.Int64) }, 1);
-        using var positions = cat(new[] { zeros(1, 4, ScalarType.Int64), arange(8L).unsqueeze(0) }, 1);
-        using var padded = model.Forward(ids[..1], mask, positions);
-        Assert.True(MaxDifference(alone, padded[.., 4..]) < 1e-5, "padding leaked into the real tokens' attention");
-    }
-
     [Fact]
     public void Saved_adapter_is_the_peft_prefix_layout_with_the_mlp_applied()
     {
@@ -64,11 +29,19 @@ public sealed class PrefixMethodTests
     }
 
     [Fact]
-    public void Prompt_variant_is_refused_until_models_take_input_embeddings()
+    public void Virtual_tokens_and_sequence_beyond_the_position_table_name_the_field_and_both_lengths()
     {
-        var error = Assert.Throws<NotSupportedException>(() =>
-            new PrefixMethod(new PrefixOptions { Variant = PrefixVariant.Prompt }).Apply(Model("gpt2")));
-        Assert.Contains("prefix.variant: 'prompt'", error.Message);
+        var model = Model("gpt2"); // 64 learned positions
+        new PrefixMethod(new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 8 }).Apply(model);
+        manual_seed(2);
+        using var ids = randint(0, Vocab, [1, 60], ScalarType.Int64);
+
+        var error = Assert.Throws<ArgumentException>(() => model.Forward(ids));
+        Assert.Contains("spec.prefix.virtualTokens: 8 virtual tokens plus 60 sequence tokens", error.Message);
+        Assert.Contains("the model has 64 (max_position_embeddings)", error.Message);
+        using var fits = randint(0, Vocab, [1, 56], ScalarType.Int64);
+        using var logits = model.Forward(fits);
+        Assert.Equal([1L, 56, Vocab], logits.shape);
     }
 
     [Fact]

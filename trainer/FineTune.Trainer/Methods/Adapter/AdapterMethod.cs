@@ -56,33 +56,19 @@ public sealed class AdapterMethod(AdapterOptions options) : IPeftMethod
         model.Module.named_parameters().Select(p => p.name).Where(IsAdapterParameter).ToArray();
 
     /// <inheritdoc />
-    public SaveMode ResolveSave(SaveMode? requested) => requested switch
-    {
-        null or SaveMode.Adapter => SaveMode.Adapter,
-        _ => throw CannotMerge(),
-    };
+    public SaveMode ResolveSave(SaveMode? requested) => AdapterOnly.ResolveSave(this, requested, WhyNot);
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        if (kind != SaveMode.Adapter) throw CannotMerge();
-        SaveAdapter(model, directory);
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) => AdapterOnly.Export(this, model, directory, kind, WhyNot);
 
     /// <inheritdoc />
-    public PeftConfig ToConfig(ILanguageModel model) => new()
+    public PeftConfig ToConfig(ILanguageModel model) => PeftConfig.For(this, model, new JsonObject
     {
-        PeftType = PeftType,
-        TaskType = model is ISequenceClassifier ? "SEQ_CLS" : "CAUSAL_LM",
-        BaseModelType = model.Config.ModelType,
-        Fields = new JsonObject
-        {
-            ["placement"] = JsonNames.OfEnumValue(Options.Placement),
-            ["reduction_factor"] = Options.ReductionFactor,
-            ["non_linearity"] = JsonNames.OfEnumValue(Options.NonLinearity),
-            ["target_modules"] = new JsonArray(AdapterSites.Resolve(model, Options.Placement).Select(t => (JsonNode)t).ToArray()),
-        },
-    };
+        ["placement"] = JsonNames.OfEnumValue(Options.Placement),
+        ["reduction_factor"] = Options.ReductionFactor,
+        ["non_linearity"] = JsonNames.OfEnumValue(Options.NonLinearity),
+        ["target_modules"] = new JsonArray(AdapterSites.Resolve(model, Options.Placement).Select(t => (JsonNode)t).ToArray()),
+    });
 
     /// <summary>The method adapter_config.json of a bottleneck adapter describes.</summary>
     public static AdapterMethod FromConfig(PeftConfig config) => new(new AdapterOptions
@@ -93,7 +79,7 @@ public sealed class AdapterMethod(AdapterOptions options) : IPeftMethod
     });
 
     /// <inheritdoc />
-    public void Merge(ILanguageModel model) => throw CannotMerge();
+    public void Merge(ILanguageModel model) => throw AdapterOnly.CannotMerge(this, WhyNot);
 
     /// <inheritdoc />
     public void Unmerge(ILanguageModel model) { }
@@ -114,9 +100,7 @@ public sealed class AdapterMethod(AdapterOptions options) : IPeftMethod
     public static bool IsAdapterParameter(string name) =>
         name.Contains(".adapter_down.", StringComparison.Ordinal) || name.Contains(".adapter_up.", StringComparison.Ordinal);
 
-    private NotSupportedException CannotMerge() =>
-        new($"method {Name} cannot be merged into the base weights (its adapters apply a nonlinearity after the layer); " +
-            "output.save must be adapter or left out.");
+    private const string WhyNot = "its adapters apply a nonlinearity after the layer";
 
     private static T Parse<T>(PeftConfig config, string field) where T : struct, Enum
     {

@@ -55,18 +55,10 @@ public sealed class FrozenMethod(FrozenOptions options) : IFineTuneMethod
     }
 
     /// <inheritdoc />
-    public SaveMode ResolveSave(SaveMode? requested) => requested switch
-    {
-        null or SaveMode.Merged => SaveMode.Merged,
-        _ => throw MergedExport.NoAdapter(Name),
-    };
+    public SaveMode ResolveSave(SaveMode? requested) => MergedExport.ResolveSave(Name, requested);
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        if (kind != SaveMode.Merged) throw MergedExport.NoAdapter(Name);
-        MergedExport.Write(model, directory);
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) => MergedExport.Export(Name, model, directory, kind);
 
     // A few module paths (parameter names without the last component) to show what names look like.
     private static IEnumerable<string> ExampleModules(IEnumerable<string> names) =>

@@ -18,16 +18,8 @@ public sealed class FullMethod : IFineTuneMethod
         model.Module.named_parameters().Select(p => p.name).ToArray();
 
     /// <inheritdoc />
-    public SaveMode ResolveSave(SaveMode? requested) => requested switch
-    {
-        null or SaveMode.Merged => SaveMode.Merged,
-        _ => throw MergedExport.NoAdapter(Name),
-    };
+    public SaveMode ResolveSave(SaveMode? requested) => MergedExport.ResolveSave(Name, requested);
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        if (kind != SaveMode.Merged) throw MergedExport.NoAdapter(Name);
-        MergedExport.Write(model, directory);
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) => MergedExport.Export(Name, model, directory, kind);
 }

@@ -89,24 +89,18 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
     }
 
     /// <inheritdoc />
-    public PeftConfig ToConfig(ILanguageModel model) => new()
+    public PeftConfig ToConfig(ILanguageModel model) => PeftConfig.For(this, model, new JsonObject
     {
-        PeftType = PeftType,
-        TaskType = model is ISequenceClassifier ? "SEQ_CLS" : "CAUSAL_LM",
-        BaseModelType = model.Config.ModelType,
-        Fields = new JsonObject
-        {
-            ["r"] = Options.Rank,
-            ["lora_alpha"] = Options.Alpha,
-            ["lora_dropout"] = Options.Dropout,
-            ["use_rslora"] = Options.RsLora,
-            ["target_modules"] = new JsonArray(LoraTargets.Resolve(model, Options.TargetModules, Options.Rank).Select(t => (JsonNode)t).ToArray()),
-            ["modules_to_save"] = Options.ModulesToSave is { Count: > 0 } m ? new JsonArray(m.Select(t => (JsonNode)t).ToArray()) : null,
-            ["fan_in_fan_out"] = model.Config.ModelType == "gpt2",
-            ["bias"] = "none",
-            ["init_lora_weights"] = true,
-        },
-    };
+        ["r"] = Options.Rank,
+        ["lora_alpha"] = Options.Alpha,
+        ["lora_dropout"] = Options.Dropout,
+        ["use_rslora"] = Options.RsLora,
+        ["target_modules"] = new JsonArray(LoraTargets.Resolve(model, Options.TargetModules, Options.Rank).Select(t => (JsonNode)t).ToArray()),
+        ["modules_to_save"] = Options.ModulesToSave is { Count: > 0 } m ? new JsonArray(m.Select(t => (JsonNode)t).ToArray()) : null,
+        ["fan_in_fan_out"] = model.Config.ModelType == "gpt2",
+        ["bias"] = "none",
+        ["init_lora_weights"] = true,
+    });
 
     /// <summary>The method adapter_config.json of a LoRA adapter describes.</summary>
     public static LoraMethod FromConfig(PeftConfig config) => new(new LoraOptions

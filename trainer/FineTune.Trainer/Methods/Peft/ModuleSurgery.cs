@@ -1,5 +1,6 @@
 using System.Reflection;
 using FineTune.Trainer.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -33,11 +34,20 @@ public static class ModuleSurgery
         ModuleReplacer.Replace(model.Module, path, (nn.Module<Tensor, Tensor>)replacement);
     }
 
-    /// <summary>Adds <paramref name="module"/> as a new child <paramref name="name"/> of the root (prefix encoders).</summary>
-    public static void AddToRoot(ILanguageModel model, string name, nn.Module module)
+    /// <summary>
+    /// Adds <paramref name="module"/> as child <paramref name="name"/> of the root (prefix and prompt encoders), moved to
+    /// the device and dtype of the model's parameters so it trains with them.
+    /// </summary>
+    public static void AddToRoot(ILanguageModel model, string name, nn.Module<Tensor, Tensor> module)
     {
+        var anyParameter = model.Module.parameters().First();
+        module.to(anyParameter.device).to(anyParameter.dtype);
         var existing = model.Module.named_children().FirstOrDefault(c => c.name == name).module;
         if (existing is not null) model.Module.register_module(name, null!);
         model.Module.register_module(name, module);
     }
+
+    /// <summary>The root's child <paramref name="name"/> when it is a <typeparamref name="T"/>, else null.</summary>
+    public static T? RootChild<T>(ILanguageModel model, string name) where T : nn.Module =>
+        model.Module.named_children().FirstOrDefault(c => c.name == name).module as T;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FineTune.Trainer.Models;
 
 namespace FineTune.Trainer.Methods.Peft;
 
@@ -10,7 +11,7 @@ namespace FineTune.Trainer.Methods.Peft;
 /// </summary>
 public sealed class PeftConfig
 {
-    /// <summary>peft_type: LORA, PREFIX_TUNING, P_TUNING_V2, BOTTLENECK.</summary>
+    /// <summary>peft_type: LORA, PREFIX_TUNING, PROMPT_TUNING, BOTTLENECK.</summary>
     public required string PeftType { get; init; }
 
     /// <summary>task_type: CAUSAL_LM or SEQ_CLS.</summary>
@@ -24,6 +25,15 @@ public sealed class PeftConfig
 
     /// <summary>Where the config was read from (for errors); "adapter config" when built in memory.</summary>
     public string Source { get; init; } = "adapter config";
+
+    /// <summary>The config of <paramref name="method"/> applied to <paramref name="model"/> with the method's own fields.</summary>
+    public static PeftConfig For(IPeftMethod method, ILanguageModel model, JsonObject fields) => new()
+    {
+        PeftType = method.PeftType,
+        TaskType = model is ISequenceClassifier ? "SEQ_CLS" : "CAUSAL_LM",
+        BaseModelType = model.Config.ModelType,
+        Fields = fields,
+    };
 
     /// <summary>Writes adapter_config.json into <paramref name="directory"/>.</summary>
     public void Write(string directory)

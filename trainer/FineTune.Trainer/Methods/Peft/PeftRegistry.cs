@@ -1,6 +1,7 @@
 using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Lora;
 using FineTune.Trainer.Methods.Prefix;
+using FineTune.Trainer.Methods.Prompt;
 using FineTune.Trainer.Models;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -16,6 +17,7 @@ public static class PeftRegistry
         ["LORA"] = LoraMethod.FromConfig,
         ["BOTTLENECK"] = AdapterMethod.FromConfig,
         ["PREFIX_TUNING"] = PrefixMethod.FromConfig,
+        ["PROMPT_TUNING"] = PromptMethod.FromConfig,
     };
 
     /// <summary>The peft_type values that can be loaded.</summary>

@@ -10,7 +10,7 @@ namespace FineTune.Trainer.Methods.Prefix;
 /// W = layers · 2 · kv_heads · head_dim, laid out as PEFT lays out past_key_values ([layer, key|value, head, dim]).
 /// Prefix tuning (Li and Liang, 2021, arXiv 2101.00190) produces the rows through a reparameterisation MLP from a
 /// [P, d] embedding (transform: d → hidden → W, tanh); P-tuning v2 (Liu et al., 2022, arXiv 2110.07602) learns the
-/// [P, W] rows directly (no transform). The prefix keys carry no position: real tokens keep positions 0..T-1.
+/// [P, W] rows directly (no transform). The prefix keys carry no rotary position; as in Hugging Face (they are the past key/values) the real tokens' positions start at P.
 /// </summary>
 public sealed class PrefixEncoder : nn.Module<Tensor, Tensor>, IKeyValuePrefix
 {
@@ -47,6 +47,9 @@ public sealed class PrefixEncoder : nn.Module<Tensor, Tensor>, IKeyValuePrefix
 
     /// <summary>Number of virtual tokens P.</summary>
     public int VirtualTokens { get; }
+
+    /// <inheritdoc />
+    public int Length => VirtualTokens;
 
     /// <summary>Row width W = layers · 2 · kv_heads · head_dim.</summary>
     public long Width => 2L * _layers * _kvHeads * _headDim;

@@ -11,9 +11,10 @@ namespace FineTune.Trainer.Methods.Prefix;
 /// The prefix-tuning family: variant prefix (per-layer key/value prefixes through the reparameterisation MLP) and
 /// ptuning-v2 (the same prefixes learned directly). A <see cref="PrefixEncoder"/> is added to the model as
 /// prefix_encoder and handed to every attention layer as its key/value prefix; attention masks count the virtual keys
-/// as real and the KV cache keeps only real tokens, so padding and generation work unchanged. The export is PEFT's
-/// prefix-tuning layout: adapter_config.json (peft_type PREFIX_TUNING) and prompt_embeddings [P, W], the MLP already
-/// applied. Variant prompt (soft prompt embeddings at the input) is not implemented yet.
+/// as real, the real tokens' positions start after them (as in PEFT, where they are the past key/values) and the KV
+/// cache keeps only real tokens, so padding and generation work unchanged. The export is PEFT's prefix-tuning layout:
+/// adapter_config.json (peft_type PREFIX_TUNING) and prompt_embeddings [P, W], the MLP already applied. Variant
+/// prompt is <see cref="Prompt.PromptMethod"/>.
 /// </summary>
 public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
 {
@@ -36,12 +37,13 @@ public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
     public bool CanMerge => false;
 
     /// <inheritdoc />
+    public int VirtualTokens => Options.VirtualTokens;
+
+    /// <inheritdoc />
     public void Apply(ILanguageModel model)
     {
         if (Options.Variant == PrefixVariant.Prompt)
-            throw new NotSupportedException(
-                "prefix.variant: 'prompt' is not implemented by this trainer yet (it needs input embeddings in the models); " +
-                "use prefix or ptuning-v2.");
+            throw new ArgumentException("prefix.variant: 'prompt' is the prompt-tuning method; create it through MethodRegistry.");
         if (Options.VirtualTokens < 1)
             throw new PeftException($"prefix.virtualTokens: {Options.VirtualTokens}; expected an integer from 1 to 512.");
         if (model.Attentions.Count == 0)
@@ -53,8 +55,6 @@ public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
             encoder = new PrefixEncoder(Options.VirtualTokens, model.Attentions.Count, first.NumKeyValueHeads, first.HeadDim,
                 model.Config.HiddenSize,
                 Options.Variant == PrefixVariant.Prefix ? Options.ProjectionHiddenSize ?? DefaultProjectionHiddenSize : null);
-            var anyParameter = model.Module.parameters().First();
-            encoder.to(anyParameter.device).to(anyParameter.dtype);
             ModuleSurgery.AddToRoot(model, EncoderName, encoder);
         }
         foreach (var attention in model.Attentions) attention.Prefix = encoder;
@@ -66,40 +66,26 @@ public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
         model.Module.named_parameters().Select(p => p.name).Where(IsAdapterParameter).ToArray();
 
     /// <inheritdoc />
-    public SaveMode ResolveSave(SaveMode? requested) => requested switch
-    {
-        null or SaveMode.Adapter => SaveMode.Adapter,
-        _ => throw CannotMerge(),
-    };
+    public SaveMode ResolveSave(SaveMode? requested) => AdapterOnly.ResolveSave(this, requested, WhyNot);
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        if (kind != SaveMode.Adapter) throw CannotMerge();
-        SaveAdapter(model, directory);
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) => AdapterOnly.Export(this, model, directory, kind, WhyNot);
 
     /// <inheritdoc />
     public PeftConfig ToConfig(ILanguageModel model)
     {
         var first = model.Attentions[0];
-        return new PeftConfig
+        return PeftConfig.For(this, model, new JsonObject
         {
-            PeftType = PeftType,
-            TaskType = model is ISequenceClassifier ? "SEQ_CLS" : "CAUSAL_LM",
-            BaseModelType = model.Config.ModelType,
-            Fields = new JsonObject
-            {
-                ["num_virtual_tokens"] = Options.VirtualTokens,
-                ["num_layers"] = model.Attentions.Count,
-                ["token_dim"] = model.Config.HiddenSize,
-                ["num_attention_heads"] = model.Config.NumHeads,
-                ["num_key_value_heads"] = first.NumKeyValueHeads,
-                ["head_dim"] = first.HeadDim,
-                ["prefix_projection"] = Options.Variant == PrefixVariant.Prefix,
-                ["encoder_hidden_size"] = Options.ProjectionHiddenSize ?? DefaultProjectionHiddenSize,
-            },
-        };
+            ["num_virtual_tokens"] = Options.VirtualTokens,
+            ["num_layers"] = model.Attentions.Count,
+            ["token_dim"] = model.Config.HiddenSize,
+            ["num_attention_heads"] = model.Config.NumHeads,
+            ["num_key_value_heads"] = first.NumKeyValueHeads,
+            ["head_dim"] = first.HeadDim,
+            ["prefix_projection"] = Options.Variant == PrefixVariant.Prefix,
+            ["encoder_hidden_size"] = Options.ProjectionHiddenSize ?? DefaultProjectionHiddenSize,
+        });
     }
 
     /// <summary>
@@ -113,7 +99,7 @@ public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
     });
 
     /// <inheritdoc />
-    public void Merge(ILanguageModel model) => throw CannotMerge();
+    public void Merge(ILanguageModel model) => throw AdapterOnly.CannotMerge(this, WhyNot);
 
     /// <inheritdoc />
     public void Unmerge(ILanguageModel model) { }
@@ -151,13 +137,10 @@ public sealed class PrefixMethod(PrefixOptions options) : IPeftMethod
     public static bool IsAdapterParameter(string name) => name.StartsWith(EncoderName + ".", StringComparison.Ordinal);
 
     /// <summary>The encoder added to <paramref name="model"/>, or null before <see cref="Apply"/>.</summary>
-    public static PrefixEncoder? Encoder(ILanguageModel model) =>
-        model.Module.named_children().FirstOrDefault(c => c.name == EncoderName).module as PrefixEncoder;
+    public static PrefixEncoder? Encoder(ILanguageModel model) => ModuleSurgery.RootChild<PrefixEncoder>(model, EncoderName);
 
     // PEFT's key for the virtual tokens' rows.
     private const string PromptEmbeddings = "prompt_embeddings";
 
-    private NotSupportedException CannotMerge() =>
-        new($"method {Name} cannot be merged into the base weights (its virtual keys and values are extra inputs to attention); " +
-            "output.save must be adapter or left out.");
+    private const string WhyNot = "its virtual keys and values are extra inputs to attention";
 }

@@ -34,10 +34,9 @@ public sealed record BertConfig : ModelConfig
 
     private static readonly string[] Known =
     {
-        "architectures", "model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-        "intermediate_size", "hidden_act", "max_position_embeddings", "type_vocab_size", "layer_norm_eps",
-        "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout", "initializer_range",
-        "bos_token_id", "eos_token_id", "pad_token_id", "num_labels", "position_embedding_type",
+        "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "hidden_act",
+        "max_position_embeddings", "type_vocab_size", "layer_norm_eps", "hidden_dropout_prob", "attention_probs_dropout_prob",
+        "classifier_dropout", "num_labels", "position_embedding_type",
     };
 
     /// <summary>Reads a BERT config.json object; <paramref name="source"/> names the file in errors.</summary>
@@ -49,7 +48,7 @@ public sealed record BertConfig : ModelConfig
         var positions = c.String("position_embedding_type", "absolute");
         if (positions != "absolute") throw c.Invalid("position_embedding_type", json["position_embedding_type"], "\"absolute\"");
         int labels = json["id2label"] is JsonObject id2label ? id2label.Count : c.Int("num_labels", 2);
-        var config = new BertConfig
+        var config = Complete(new BertConfig
         {
             VocabSize = c.Int("vocab_size", 30522),
             HiddenSize = c.Int("hidden_size", 768),
@@ -62,12 +61,9 @@ public sealed record BertConfig : ModelConfig
             HiddenDropout = c.Double("hidden_dropout_prob", 0.1),
             AttentionDropout = c.Double("attention_probs_dropout_prob", 0.1),
             ClassifierDropout = json["classifier_dropout"] is null ? null : c.Double("classifier_dropout", 0.1),
-            InitializerRange = c.Double("initializer_range", 0.02),
             NumLabels = labels,
-            PadTokenId = c.OptionalInt("pad_token_id") ?? 0,
-            Extra = ExtraFields.Without(json, Known),
-        };
-        config.Validate(source);
+            PadTokenId = 0, // HF BertConfig's default
+        }, c, json, Known, source);
         Positive(source, config.NumLabels, "num_labels");
         return config;
     }
@@ -75,13 +71,9 @@ public sealed record BertConfig : ModelConfig
     /// <inheritdoc />
     protected override void WriteArchitectureFields(JsonObject json)
     {
-        json["vocab_size"] = VocabSize;
-        json["hidden_size"] = HiddenSize;
-        json["num_hidden_layers"] = NumLayers;
-        json["num_attention_heads"] = NumHeads;
+        WriteStandardSizes(json);
         json["intermediate_size"] = IntermediateSize;
         json["hidden_act"] = "gelu";
-        json["max_position_embeddings"] = MaxPositions;
         json["type_vocab_size"] = TypeVocabSize;
         json["layer_norm_eps"] = LayerNormEpsilon;
         json["hidden_dropout_prob"] = HiddenDropout;

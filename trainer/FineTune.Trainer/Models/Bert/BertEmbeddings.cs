@@ -20,7 +20,6 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     public LayerNorm LayerNorm;
 
     private readonly Dropout dropout;
-    private readonly int _maxPositions;
 
     /// <summary>Creates the embeddings.</summary>
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
@@ -30,25 +29,26 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEpsilon);
         dropout = nn.Dropout(config.HiddenDropout);
-        _maxPositions = config.MaxPositions;
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor inputIds) => Forward(inputIds, null);
-
-    /// <summary>Embeds <paramref name="inputIds"/> with optional segment ids (default all 0).</summary>
-    public Tensor Forward(Tensor inputIds, Tensor? tokenTypeIds)
+    public override Tensor forward(Tensor inputIds)
     {
         using var scope = NewDisposeScope();
-        long t = inputIds.shape[1];
-        if (t > _maxPositions)
-            throw new ArgumentException(
-                $"sequence length {t} is beyond the model's {_maxPositions} positions (max_position_embeddings); truncate the input.");
-        var positions = arange(t, device: inputIds.device).unsqueeze(0);
-        tokenTypeIds ??= zeros_like(inputIds);
-        var sum = word_embeddings.forward(inputIds).add(token_type_embeddings.forward(tokenTypeIds))
-            .add(position_embeddings.forward(positions));
+        var words = word_embeddings.forward(inputIds);
+        var positions = arange(inputIds.shape[1], device: inputIds.device).unsqueeze(0);
+        return Forward(words, zeros_like(inputIds), positions).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Adds segment and position embeddings to <paramref name="inputsEmbeds"/> [B, T, d] (word-embedding space, HF
+    /// inputs_embeds), then norm and dropout. <paramref name="tokenTypeIds"/> [B, T]; <paramref name="positionIds"/> [B or 1, T].
+    /// </summary>
+    public Tensor Forward(Tensor inputsEmbeds, Tensor tokenTypeIds, Tensor positionIds)
+    {
+        using var scope = NewDisposeScope();
+        var sum = inputsEmbeds.add(token_type_embeddings.forward(tokenTypeIds)).add(position_embeddings.forward(positionIds));
         return dropout.forward(LayerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }

@@ -54,6 +54,12 @@ public sealed class BertForSequenceClassification : nn.Module<Tensor, Tensor>, I
     public IReadOnlyList<IAttention> Attentions { get; }
 
     /// <inheritdoc />
+    public Tensor Embed(Tensor inputIds) => bert.embeddings.word_embeddings.forward(inputIds);
+
+    /// <inheritdoc />
+    public ISoftPrompt? SoftPrompt { get => bert.SoftPrompt; set => bert.SoftPrompt = value; }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor inputIds) => Forward(inputIds);
 
     /// <inheritdoc />

@@ -31,9 +31,8 @@ public sealed record Gpt2Config : ModelConfig
 
     private static readonly string[] Known =
     {
-        "architectures", "model_type", "vocab_size", "n_embd", "n_layer", "n_head", "n_positions", "n_ctx", "n_inner",
-        "layer_norm_epsilon", "resid_pdrop", "embd_pdrop", "attn_pdrop", "initializer_range", "activation_function",
-        "bos_token_id", "eos_token_id", "pad_token_id", "tie_word_embeddings",
+        "vocab_size", "n_embd", "n_layer", "n_head", "n_positions", "n_ctx", "n_inner", "layer_norm_epsilon", "resid_pdrop",
+        "embd_pdrop", "attn_pdrop", "activation_function", "tie_word_embeddings",
     };
 
     /// <summary>Reads a GPT-2 config.json object; <paramref name="source"/> names the file in errors.</summary>
@@ -48,7 +47,7 @@ public sealed record Gpt2Config : ModelConfig
                 $"{source}: scale_attn_by_inverse_layer_idx and reorder_and_upcast_attn are not supported; expected false.");
         if (!c.Bool("tie_word_embeddings", true))
             throw c.Invalid("tie_word_embeddings", json["tie_word_embeddings"], "true (GPT-2 always ties its output head)");
-        var config = new Gpt2Config
+        return Complete(new Gpt2Config
         {
             VocabSize = c.Int("vocab_size", 50257),
             HiddenSize = c.Int("n_embd", 768),
@@ -60,14 +59,7 @@ public sealed record Gpt2Config : ModelConfig
             ResidualDropout = c.Double("resid_pdrop", 0.1),
             EmbeddingDropout = c.Double("embd_pdrop", 0.1),
             AttentionDropout = c.Double("attn_pdrop", 0.1),
-            InitializerRange = c.Double("initializer_range", 0.02),
-            BosTokenId = c.OptionalInt("bos_token_id"),
-            EosTokenId = c.OptionalInt("eos_token_id"),
-            PadTokenId = c.OptionalInt("pad_token_id"),
-            Extra = ExtraFields.Without(json, Known),
-        };
-        config.Validate(source);
-        return config;
+        }, c, json, Known, source);
     }
 
     /// <inheritdoc />

@@ -44,6 +44,9 @@ public sealed class Gpt2LMHeadModel : nn.Module<Tensor, Tensor>, ICausalLanguage
     public IReadOnlyList<IAttention> Attentions { get; }
 
     /// <inheritdoc />
+    public ISoftPrompt? SoftPrompt { get => transformer.SoftPrompt; set => transformer.SoftPrompt = value; }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor inputIds) => Forward(inputIds);
 
     /// <inheritdoc />
@@ -54,8 +57,18 @@ public sealed class Gpt2LMHeadModel : nn.Module<Tensor, Tensor>, ICausalLanguage
     }
 
     /// <inheritdoc />
-    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null) =>
-        transformer.Forward(inputIds, attentionMask, positionIds, cache);
+    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null)
+    {
+        using var embeddings = Embed(inputIds);
+        return ForwardEmbeddings(embeddings, attentionMask, positionIds, cache);
+    }
+
+    /// <inheritdoc />
+    public Tensor Embed(Tensor inputIds) => transformer.wte.forward(inputIds);
+
+    /// <inheritdoc />
+    public Tensor ForwardEmbeddings(Tensor inputsEmbeds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null) =>
+        transformer.Forward(inputsEmbeds, attentionMask, positionIds, cache);
 
     /// <inheritdoc />
     public Tensor Logits(Tensor hidden) => nn.functional.linear(hidden, transformer.wte.weight!);

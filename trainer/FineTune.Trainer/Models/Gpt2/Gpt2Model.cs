@@ -1,3 +1,4 @@
+using FineTune.Trainer.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,7 @@ namespace FineTune.Trainer.Models.Gpt2;
 
 /// <summary>
 /// The GPT-2 trunk (HF GPT2Model): token embedding wte + position embedding wpe, dropout, the blocks h.N, final norm
-/// ln_f. [B, T] ids → [B, T, d] hidden states.
+/// ln_f. [B, T] ids (or [B, T, d] input embeddings) → [B, T, d] hidden states.
 /// </summary>
 public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
 {
@@ -38,23 +39,27 @@ public sealed class Gpt2Model : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor inputIds) => Forward(inputIds, null, null, null);
+    /// <summary>Learned input embeddings put before every sequence (prompt tuning), or null.</summary>
+    public ISoftPrompt? SoftPrompt { get; set; }
 
-    /// <summary>Hidden states after ln_f; arguments as in <see cref="ICausalLanguageModel.Forward"/>.</summary>
-    public Tensor Forward(Tensor inputIds, Tensor? attentionMask, Tensor? positionIds, KeyValueCache? cache)
+    /// <inheritdoc />
+    public override Tensor forward(Tensor inputIds)
+    {
+        using var embeddings = wte.forward(inputIds);
+        return Forward(embeddings, null, null, null);
+    }
+
+    /// <summary>
+    /// Hidden states after ln_f for input embeddings [B, T, d] (wte space); other arguments as in
+    /// <see cref="ICausalLanguageModel.Forward"/>.
+    /// </summary>
+    public Tensor Forward(Tensor inputsEmbeds, Tensor? attentionMask, Tensor? positionIds, KeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
-        long past = cache?.Length ?? 0;
-        long t = inputIds.shape[1];
-        if (positionIds is null)
-        {
-            if (past + t > _config.MaxPositions) PositionLimit.Check(arange(past, past + t), _config.MaxPositions);
-            positionIds = arange(past, past + t, device: inputIds.device).unsqueeze(0);
-        }
-        else PositionLimit.Check(positionIds, _config.MaxPositions);
-        var hidden = drop.forward(wte.forward(inputIds).add(wpe.forward(positionIds)));
-        foreach (var block in h) hidden = block.Forward(hidden, attentionMask, cache);
-        return ln_f.forward(hidden).MoveToOuterDisposeScope();
+        var inputs = VirtualTokenInputs.Prepare(inputsEmbeds, attentionMask, positionIds, cache?.Length ?? 0, SoftPrompt,
+            h[0].attn.Prefix, _config.MaxPositions);
+        var hidden = drop.forward(inputs.Embeddings.add(wpe.forward(inputs.PositionIds)));
+        foreach (var block in h) hidden = block.Forward(hidden, inputs.AttentionMask, cache);
+        return inputs.RealTokens(ln_f.forward(hidden)).MoveToOuterDisposeScope();
     }
 }

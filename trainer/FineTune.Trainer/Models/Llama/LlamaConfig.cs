@@ -63,10 +63,9 @@ public sealed record LlamaConfig : ModelConfig
 
     private static readonly string[] Known =
     {
-        "architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
-        "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings", "rms_norm_eps",
-        "rope_theta", "tie_word_embeddings", "attention_bias", "mlp_bias", "attention_dropout", "initializer_range",
-        "bos_token_id", "eos_token_id", "pad_token_id", "hidden_act", "rope_scaling",
+        "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+        "head_dim", "max_position_embeddings", "rms_norm_eps", "rope_theta", "tie_word_embeddings", "attention_bias",
+        "mlp_bias", "attention_dropout", "hidden_act", "rope_scaling",
     };
 
     /// <summary>Reads a llama/mistral/qwen2 config.json object; <paramref name="source"/> names the file in errors.</summary>
@@ -82,7 +81,7 @@ public sealed record LlamaConfig : ModelConfig
                 throw c.Invalid("rope_scaling", scaling, "null or {\"rope_type\": \"default\"} (scaled RoPE is not supported)");
         }
         int heads = c.Int("num_attention_heads");
-        var config = new LlamaConfig
+        return Complete(new LlamaConfig
         {
             Variant = variant,
             VocabSize = c.Int("vocab_size"),
@@ -99,29 +98,18 @@ public sealed record LlamaConfig : ModelConfig
             AttentionBias = c.Bool("attention_bias", false),
             MlpBias = c.Bool("mlp_bias", false),
             AttentionDropout = c.Double("attention_dropout", 0.0),
-            InitializerRange = c.Double("initializer_range", 0.02),
-            BosTokenId = c.OptionalInt("bos_token_id"),
-            EosTokenId = c.OptionalInt("eos_token_id"),
-            PadTokenId = c.OptionalInt("pad_token_id"),
-            Extra = ExtraFields.Without(json, Known),
-        };
-        config.Validate(source);
-        return config;
+        }, c, json, Known, source);
     }
+
+    /// <inheritdoc />
+    protected override bool HeadsSplitHiddenSize => ExplicitHeadDim is null;
 
     /// <inheritdoc />
     public override void Validate(string source)
     {
-        Positive(source, VocabSize, "vocab_size");
-        Positive(source, HiddenSize, "hidden_size");
+        base.Validate(source);
         Positive(source, IntermediateSize, "intermediate_size");
-        Positive(source, NumLayers, "num_hidden_layers");
-        Positive(source, NumHeads, "num_attention_heads");
         Positive(source, NumKeyValueHeads, "num_key_value_heads");
-        Positive(source, MaxPositions, "max_position_embeddings");
-        if (ExplicitHeadDim is null && HiddenSize % NumHeads != 0)
-            throw new ModelFormatException(
-                $"{source}: hidden_size {HiddenSize} is not divisible by num_attention_heads {NumHeads}.");
         if (NumHeads % NumKeyValueHeads != 0)
             throw new ModelFormatException(
                 $"{source}: num_attention_heads {NumHeads} is not a multiple of num_key_value_heads {NumKeyValueHeads}.");
@@ -132,14 +120,10 @@ public sealed record LlamaConfig : ModelConfig
     /// <inheritdoc />
     protected override void WriteArchitectureFields(JsonObject json)
     {
-        json["vocab_size"] = VocabSize;
-        json["hidden_size"] = HiddenSize;
+        WriteStandardSizes(json);
         json["intermediate_size"] = IntermediateSize;
-        json["num_hidden_layers"] = NumLayers;
-        json["num_attention_heads"] = NumHeads;
         json["num_key_value_heads"] = NumKeyValueHeads;
         if (ExplicitHeadDim is { } hd) json["head_dim"] = hd;
-        json["max_position_embeddings"] = MaxPositions;
         json["rms_norm_eps"] = RmsNormEpsilon;
         json["rope_theta"] = RopeTheta;
         json["tie_word_embeddings"] = TieWordEmbeddings;

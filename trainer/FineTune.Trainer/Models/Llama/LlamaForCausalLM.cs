@@ -50,6 +50,9 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, ICausalLanguag
     public IReadOnlyList<IAttention> Attentions { get; }
 
     /// <inheritdoc />
+    public ISoftPrompt? SoftPrompt { get => model.SoftPrompt; set => model.SoftPrompt = value; }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor inputIds) => Forward(inputIds);
 
     /// <inheritdoc />
@@ -60,8 +63,18 @@ public sealed class LlamaForCausalLM : nn.Module<Tensor, Tensor>, ICausalLanguag
     }
 
     /// <inheritdoc />
-    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null) =>
-        model.Forward(inputIds, attentionMask, positionIds, cache);
+    public Tensor ForwardHidden(Tensor inputIds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null)
+    {
+        using var embeddings = Embed(inputIds);
+        return ForwardEmbeddings(embeddings, attentionMask, positionIds, cache);
+    }
+
+    /// <inheritdoc />
+    public Tensor Embed(Tensor inputIds) => model.embed_tokens.forward(inputIds);
+
+    /// <inheritdoc />
+    public Tensor ForwardEmbeddings(Tensor inputsEmbeds, Tensor? attentionMask = null, Tensor? positionIds = null, KeyValueCache? cache = null) =>
+        model.Forward(inputsEmbeds, attentionMask, positionIds, cache);
 
     /// <inheritdoc />
     public Tensor Logits(Tensor hidden) =>

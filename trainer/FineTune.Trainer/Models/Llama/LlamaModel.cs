@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Models.Llama;
 
-/// <summary>The Llama trunk (HF LlamaModel): embed_tokens, layers.N, norm. [B, T] ids → [B, T, d].</summary>
+/// <summary>The Llama trunk (HF LlamaModel): embed_tokens, layers.N, norm. [B, T] ids (or [B, T, d] input embeddings) → [B, T, d].</summary>
 public sealed class LlamaModel : nn.Module<Tensor, Tensor>
 {
     /// <summary>Token embedding [vocab, d].</summary>
@@ -32,19 +32,29 @@ public sealed class LlamaModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override Tensor forward(Tensor inputIds) => Forward(inputIds, null, null, null);
+    /// <summary>Learned input embeddings put before every sequence (prompt tuning), or null.</summary>
+    public ISoftPrompt? SoftPrompt { get; set; }
 
-    /// <summary>Hidden states after the final norm; arguments as in <see cref="ICausalLanguageModel.Forward"/>.</summary>
-    public Tensor Forward(Tensor inputIds, Tensor? attentionMask, Tensor? positionIds, KeyValueCache? cache)
+    /// <inheritdoc />
+    public override Tensor forward(Tensor inputIds)
+    {
+        using var embeddings = embed_tokens.forward(inputIds);
+        return Forward(embeddings, null, null, null);
+    }
+
+    /// <summary>
+    /// Hidden states after the final norm for input embeddings [B, T, d] (embed_tokens space); other arguments as in
+    /// <see cref="ICausalLanguageModel.Forward"/>. Rotary positions have no table, so no position limit is enforced
+    /// here (the job checks the configured sequence length against max_position_embeddings).
+    /// </summary>
+    public Tensor Forward(Tensor inputsEmbeds, Tensor? attentionMask, Tensor? positionIds, KeyValueCache? cache)
     {
         using var scope = NewDisposeScope();
-        long past = cache?.Length ?? 0;
-        long t = inputIds.shape[1];
-        positionIds ??= arange(past, past + t, device: inputIds.device).unsqueeze(0);
-        var hidden = embed_tokens.forward(inputIds);
-        var (cos, sin) = _rotary.CosSin(positionIds, hidden.dtype);
-        foreach (var layer in layers) hidden = layer.Forward(hidden, cos, sin, attentionMask, cache);
-        return norm.forward(hidden).MoveToOuterDisposeScope();
+        var inputs = VirtualTokenInputs.Prepare(inputsEmbeds, attentionMask, positionIds, cache?.Length ?? 0, SoftPrompt,
+            layers[0].self_attn.Prefix, maxPositions: null);
+        var hidden = inputs.Embeddings;
+        var (cos, sin) = _rotary.CosSin(inputs.PositionIds, hidden.dtype);
+        foreach (var layer in layers) hidden = layer.Forward(hidden, cos, sin, inputs.AttentionMask, cache);
+        return inputs.RealTokens(norm.forward(hidden)).MoveToOuterDisposeScope();
     }
 }
