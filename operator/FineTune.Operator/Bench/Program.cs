@@ -54,7 +54,7 @@ try
     var jobsSeen = new HashSet<string>();
     var allJobs = new TaskCompletionSource();
     var stopwatch = Stopwatch.StartNew();
-    var startReconciles = ReadCounter(await Get(http, $"http://127.0.0.1:{metricsPort}/metrics"), "finetune_operator_reconciles_total");
+    var startReconciles = ReadCounter(await Scrape(http, $"http://127.0.0.1:{metricsPort}/metrics"), "finetune_operator_reconciles_total");
     using var watchCts = new CancellationTokenSource();
 #pragma warning disable CS0618 // the typed watch helper is the one that takes a resourceVersion and timeout
     var watch = Task.Run(async () =>
@@ -74,7 +74,7 @@ try
     var elapsed = stopwatch.Elapsed;
     await watchCts.CancelAsync();
 
-    var metrics = await Get(http, $"http://127.0.0.1:{metricsPort}/metrics");
+    var metrics = await Scrape(http, $"http://127.0.0.1:{metricsPort}/metrics");
     var reconciles = ReadCounter(metrics, "finetune_operator_reconciles_total") - startReconciles;
     var buckets = ReadBuckets(metrics, "finetune_operator_reconcile_duration_seconds_bucket");
     var peakRss = PeakRssBytes(operatorProcess.Id);
@@ -114,16 +114,25 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
+// A busy operator may answer late: a request that fails or runs into the client's timeout counts as "not yet".
 static async Task<string> Get(HttpClient http, string url)
 {
     try
     {
         return await http.GetStringAsync(url);
     }
-    catch (HttpRequestException)
+    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
     {
         return "";
     }
+}
+
+// The metrics must be read, not guessed: retried for up to a minute, then the run fails.
+static async Task<string> Scrape(HttpClient http, string url)
+{
+    var text = "";
+    await WaitUntil(async () => (text = await Get(http, url)).Length > 0, TimeSpan.FromSeconds(60), $"an answer from {url}");
+    return text;
 }
 
 static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string what)
@@ -132,7 +141,7 @@ static async Task WaitUntil(Func<Task<bool>> condition, TimeSpan timeout, string
     while (!await condition())
     {
         if (DateTime.UtcNow > deadline)
-            throw new TimeoutException($"timed out waiting for {what}");
+            throw new TimeoutException($"timed out after {timeout.TotalSeconds}s waiting for {what}");
         await Task.Delay(100);
     }
 }

@@ -6,6 +6,7 @@ using FineTune.Operator.Builders;
 using FineTune.Operator.Finalizers;
 using FineTune.Operator.Metrics;
 using FineTune.Operator.Reconciliation;
+using FineTune.Operator.Runtime;
 using FineTune.Operator.Scheduling;
 using FineTune.Operator.Status;
 using k8s;
@@ -17,7 +18,9 @@ namespace FineTune.Operator.Controllers;
 
 /// <summary>
 /// Reconciles one FineTuneJob: reads it and its Jobs, lets <see cref="RunPlanner"/> decide, carries out the child
-/// changes, writes the operator-owned status fields when they changed, and records the events.
+/// changes, writes the operator-owned status fields when they changed, and records the events. With the informer
+/// indexes in use (<see cref="UseTrainingJobIndex"/>), reads come from the caches unless they do not show the
+/// operator's own latest writes yet (<see cref="WriteExpectations"/>); writes always go to the API server.
 /// </summary>
 public sealed class FineTuneJobController(
     IKubernetes client,
@@ -31,6 +34,8 @@ public sealed class FineTuneJobController(
 {
     private Func<IEnumerable<FineTuneJob>> knownJobs = () => [];
     private Func<string, string, IReadOnlyList<V1Pod>> podsOf = (_, _) => [];
+    private Func<string, string, IReadOnlyList<V1Job>>? trainingJobsOf;
+    private readonly WriteExpectations expectations = new();
 
     // Validation evaluates every CEL rule of the schema; a spec only changes with metadata.generation, so the result
     // is kept per uid and generation.
@@ -42,6 +47,12 @@ public sealed class FineTuneJobController(
     /// <summary>Where the pods of a FineTuneJob (namespace, name) are read from (the pod informer's index).</summary>
     public void UsePodIndex(Func<string, string, IReadOnlyList<V1Pod>> pods) => podsOf = pods;
 
+    /// <summary>Where the Jobs of a FineTuneJob (namespace, name) are read from (the Job informer's index) instead of a LIST.</summary>
+    public void UseTrainingJobIndex(Func<string, string, IReadOnlyList<V1Job>> jobs) => trainingJobsOf = jobs;
+
+    /// <summary>True when <paramref name="cached"/> (an informer's copy of FineTuneJob <paramref name="key"/>) shows the operator's own last write of it.</summary>
+    public bool IsCurrent(string key, FineTuneJob cached) => expectations.Reflects(key, cached);
+
     /// <summary>Brings the children and status of <paramref name="job"/> in line with its spec.</summary>
     public async Task<ReconcileResult> ReconcileAsync(FineTuneJob job, CancellationToken cancellationToken)
     {
@@ -51,17 +62,20 @@ public sealed class FineTuneJobController(
             admission.Release(AdmissionQueue.KeyOf(job));
             return ReconcileResult.Done;
         }
-        job = await finalizer.EnsureAsync(job, cancellationToken).ConfigureAwait(false);
+        var key = AdmissionQueue.KeyOf(job);
+        var withFinalizer = await finalizer.EnsureAsync(job, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(withFinalizer, job))
+            expectations.Wrote(key, withFinalizer.Metadata.ResourceVersion);
+        job = withFinalizer;
 
         var ns = job.Metadata.NamespaceProperty;
-        var children = await client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: Labels.SelectorFor(job.Metadata.Name),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var children = await TrainingJobsAsync(job, key, cancellationToken).ConfigureAwait(false);
         var errors = Validate(job);
         var decision = admission.Decide(job, knownJobs().Select(j => AdmissionQueue.KeyOf(j) == AdmissionQueue.KeyOf(job) ? job : j)
             .Append(job).DistinctBy(AdmissionQueue.KeyOf));
         var now = time.GetUtcNow().UtcDateTime;
         now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        var plan = planner.Plan(new ReconcileInput(job, children.Items.ToList(), errors, decision, now, podsOf(ns, job.Metadata.Name)));
+        var plan = planner.Plan(new ReconcileInput(job, children, errors, decision, now, podsOf(ns, job.Metadata.Name)));
 
         if (plan.Actions.OfType<CreateTrainingJob>().Any())
             await CheckDependenciesAsync(job, plan, cancellationToken).ConfigureAwait(false);
@@ -82,6 +96,7 @@ public sealed class FineTuneJobController(
         foreach (var uid in validated.Keys.Where(k => k.StartsWith(key + "/", StringComparison.Ordinal)).ToList())
             validated.TryRemove(uid, out _);
         admission.Release(key);
+        expectations.Forget(key);
         logger.LogDebug("FineTuneJob {Key} is gone", key);
         return Task.CompletedTask;
     }
@@ -136,6 +151,7 @@ public sealed class FineTuneJobController(
                     break;
                 case CreateTrainingJob create:
                     await CreateAsync(job, plan, () => client.BatchV1.CreateNamespacedJobAsync(create.Job, ns, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+                    expectations.Created(AdmissionQueue.KeyOf(job), create.Job.Metadata.Name);
                     break;
             }
         }
@@ -187,9 +203,25 @@ public sealed class FineTuneJobController(
         if (!plan.ClearTrainerFields && !StatusPatch.Differs(job.Status, plan.Status))
             return;
         var body = StatusPatch.Build(plan.Status, plan.ClearTrainerFields);
-        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(body, V1Patch.PatchType.MergePatch),
+        var stored = await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync<FineTuneJob>(new V1Patch(body, V1Patch.PatchType.MergePatch),
             FineTuneJobApi.Group, FineTuneJobApi.Version, job.Metadata.NamespaceProperty, FineTuneJobApi.Plural, job.Metadata.Name,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+        expectations.Wrote(AdmissionQueue.KeyOf(job), stored?.Metadata?.ResourceVersion);
+    }
+
+    /// <summary>
+    /// The Jobs of <paramref name="job"/>: from the informer's index when it holds every Job this operator created for
+    /// it, else (no index, or the cache lags behind a create) listed from the API server.
+    /// </summary>
+    private async Task<List<V1Job>> TrainingJobsAsync(FineTuneJob job, string key, CancellationToken cancellationToken)
+    {
+        var ns = job.Metadata.NamespaceProperty;
+        if (trainingJobsOf?.Invoke(ns, job.Metadata.Name) is { } cached && expectations.Reflects(key, cached))
+            return cached.ToList();
+        var listed = await client.BatchV1.ListNamespacedJobAsync(ns, labelSelector: Labels.SelectorFor(job.Metadata.Name),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        expectations.Listed(key);
+        return listed.Items.ToList();
     }
 
     private IReadOnlyList<ValidationError> Validate(FineTuneJob job)

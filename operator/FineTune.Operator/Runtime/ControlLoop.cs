@@ -15,7 +15,8 @@ namespace FineTune.Operator.Runtime;
 /// One leadership term of the operator: informers on FineTuneJobs, the Jobs it created and their pods, a work queue keyed by
 /// namespace/name fed by their events (FineTuneJob updates only when metadata.generation, the deletion timestamp or
 /// the finalizers change; Job and pod events map to the owning FineTuneJob by label), a periodic resync, and
-/// <see cref="OperatorOptions.MaxConcurrentReconciles"/> workers with per-key exponential retry.
+/// <see cref="OperatorOptions.MaxConcurrentReconciles"/> workers with per-key exponential retry. Reconciles read the
+/// FineTuneJob, its Jobs and its pods from the informer caches; writes go to the API server.
 /// </summary>
 public sealed class ControlLoop(
     IKubernetes client,
@@ -41,7 +42,8 @@ public sealed class ControlLoop(
         var trainingPods = new ResourceInformer<V1Pod>(
             KubernetesSources.TrainingPods(client, options.WatchNamespace, options.WatchTimeoutSeconds), time,
             loggers.CreateLogger("FineTune.Operator.Informer.Pod"), idle);
-        var pods = new PodIndex();
+        var pods = new OwnerIndex<V1Pod>();
+        var ownedJobs = new OwnerIndex<V1Job>();
         using var queue = new WorkQueue<string>(time);
         var backoff = new RetryBackoff<string>(options.RetryBaseDelay, options.RetryMaxDelay);
 
@@ -49,6 +51,7 @@ public sealed class ControlLoop(
         metrics.Observe(() => fineTuneJobs.Items, () => queue.Depth);
         controller.UseJobIndex(() => fineTuneJobs.Items);
         controller.UsePodIndex(pods.Of);
+        controller.UseTrainingJobIndex(ownedJobs.Of);
 
         fineTuneJobs.Added += job => queue.Add(ResourceInformer<FineTuneJob>.KeyOf(job));
         fineTuneJobs.Updated += (old, job) =>
@@ -62,9 +65,21 @@ public sealed class ControlLoop(
             if (job.Metadata.Labels?.TryGetValue(Labels.JobName, out var owner) == true)
                 queue.Add($"{job.Metadata.NamespaceProperty}/{owner}");
         }
-        trainingJobs.Added += OwnerChanged;
-        trainingJobs.Updated += (_, job) => OwnerChanged(job);
-        trainingJobs.Deleted += OwnerChanged;
+        trainingJobs.Added += job =>
+        {
+            ownedJobs.Upsert(job);
+            OwnerChanged(job);
+        };
+        trainingJobs.Updated += (_, job) =>
+        {
+            ownedJobs.Upsert(job);
+            OwnerChanged(job);
+        };
+        trainingJobs.Deleted += job =>
+        {
+            ownedJobs.Remove(job);
+            OwnerChanged(job);
+        };
         // Pod facts the Job does not carry (unschedulable, image pull errors, exit codes) reach status through these.
         trainingPods.Added += pod => PodChanged(pod, removed: false);
         trainingPods.Updated += (old, pod) =>
@@ -81,7 +96,7 @@ public sealed class ControlLoop(
                 pods.Remove(pod);
             else
                 pods.Upsert(pod);
-            if (PodIndex.OwnerKeyOf(pod) is { } owner)
+            if (OwnerIndex<V1Pod>.OwnerKeyOf(pod) is { } owner)
                 queue.Add(owner);
         }
 
@@ -100,7 +115,7 @@ public sealed class ControlLoop(
         logger.LogInformation("Caches synced: {Count} FineTuneJob(s); starting {Workers} worker(s)", fineTuneJobs.Items.Count, options.MaxConcurrentReconciles);
 
         var workers = Enumerable.Range(0, Math.Max(1, options.MaxConcurrentReconciles))
-            .Select(_ => Task.Run(() => WorkAsync(queue, backoff, stop.Token), CancellationToken.None)).ToList();
+            .Select(_ => Task.Run(() => WorkAsync(fineTuneJobs, queue, backoff, stop.Token), CancellationToken.None)).ToList();
         var resync = ResyncAsync(fineTuneJobs, queue, stop.Token);
         try
         {
@@ -164,7 +179,7 @@ public sealed class ControlLoop(
         }
     }
 
-    private async Task WorkAsync(WorkQueue<string> queue, RetryBackoff<string> backoff, CancellationToken cancellationToken)
+    private async Task WorkAsync(ResourceInformer<FineTuneJob> fineTuneJobs, WorkQueue<string> queue, RetryBackoff<string> backoff, CancellationToken cancellationToken)
     {
         while (await queue.GetAsync(cancellationToken).ConfigureAwait(false) is { } key)
         {
@@ -172,7 +187,7 @@ public sealed class ControlLoop(
             var result = "success";
             try
             {
-                var outcome = await ProcessAsync(key, cancellationToken).ConfigureAwait(false);
+                var outcome = await ProcessAsync(key, fineTuneJobs, cancellationToken).ConfigureAwait(false);
                 backoff.Forget(key);
                 if (outcome.RequeueAfter is { } after)
                 {
@@ -204,11 +219,22 @@ public sealed class ControlLoop(
         }
     }
 
-    private async Task<ReconcileResult> ProcessAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reconciles <paramref name="key"/> from the informer's copy, as controller-runtime does: a key the cache does not
+    /// hold is gone; a copy older than the operator's own last write of it is replaced by a GET.
+    /// </summary>
+    private async Task<ReconcileResult> ProcessAsync(string key, ResourceInformer<FineTuneJob> cache, CancellationToken cancellationToken)
     {
+        if (cache.Get(key) is not { } job)
+        {
+            await controller.DeletedAsync(key).ConfigureAwait(false);
+            return ReconcileResult.Done;
+        }
+        if (controller.IsCurrent(key, job))
+            return await controller.ReconcileAsync(job, cancellationToken).ConfigureAwait(false);
+
         var slash = key.IndexOf('/');
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
-        FineTuneJob job;
         try
         {
             job = await client.CustomObjects.GetNamespacedCustomObjectAsync<FineTuneJob>(FineTuneJobApi.Group, FineTuneJobApi.Version,

@@ -13,20 +13,34 @@ public sealed class OperatorProcess : IAsyncDisposable
 {
     private readonly IHost host;
 
-    private OperatorProcess(IHost host, CountingHandler counter)
+    private readonly CollectorRegistry registry;
+
+    private OperatorProcess(IHost host, CountingHandler counter, CollectorRegistry registry)
     {
         this.host = host;
         Counter = counter;
+        this.registry = registry;
     }
 
     public CountingHandler Counter { get; }
 
     public OperatorState State => host.Services.GetRequiredService<OperatorState>();
 
+    /// <summary>Reconciles finished so far (every result), read from this replica's metrics.</summary>
+    public async Task<double> ReconcilesAsync()
+    {
+        using var text = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n')
+            .Where(l => l.StartsWith("finetune_operator_reconciles_total{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public static async Task<OperatorProcess> StartAsync(string serverUrl, Action<OperatorOptions>? configure = null)
     {
         var counter = new CountingHandler();
         var client = new Kubernetes(new KubernetesClientConfiguration { Host = serverUrl }, counter);
+        var registry = Prometheus.Metrics.NewCustomRegistry();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddFineTuneOperator(options =>
@@ -42,10 +56,10 @@ public sealed class OperatorProcess : IAsyncDisposable
             options.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(200);
             options.LeaderElection.LeaseNamespace = "ml";
             configure?.Invoke(options);
-        }, client, Prometheus.Metrics.NewCustomRegistry());
+        }, client, registry);
         var host = builder.Build();
         await host.StartAsync();
-        return new OperatorProcess(host, counter);
+        return new OperatorProcess(host, counter, registry);
     }
 
     public async ValueTask DisposeAsync()
