@@ -1,6 +1,7 @@
 using FineTune.Api.V1Alpha1;
 using FineTune.Operator.Builders;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 
 namespace FineTune.Operator.Runtime;
@@ -13,12 +14,24 @@ public static class KubernetesSources
         => new FineTuneJobSource(client, string.IsNullOrEmpty(ns) ? null : ns, timeoutSeconds);
 
     /// <summary>batch/v1 Jobs created by the operator, in <paramref name="ns"/> or every namespace.</summary>
-    public static IResourceSource<V1Job> TrainingJobs(IKubernetes client, string? ns, int timeoutSeconds)
-        => new TrainingJobSource(client, string.IsNullOrEmpty(ns) ? null : ns, timeoutSeconds);
+    public static IResourceSource<V1Job> TrainingJobs(IKubernetes client, string? ns, int timeoutSeconds) =>
+        string.IsNullOrEmpty(ns)
+            ? new ManagedSource<V1Job, V1JobList>($"jobs.batch ({Labels.ManagedSelector}) in all namespaces",
+                (watch, version, bookmarks, timeout, ct) => client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: bookmarks,
+                    labelSelector: Labels.ManagedSelector, resourceVersion: version, timeoutSeconds: timeout, watch: watch, cancellationToken: ct), timeoutSeconds)
+            : new ManagedSource<V1Job, V1JobList>($"jobs.batch ({Labels.ManagedSelector}) in {ns}",
+                (watch, version, bookmarks, timeout, ct) => client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, allowWatchBookmarks: bookmarks,
+                    labelSelector: Labels.ManagedSelector, resourceVersion: version, timeoutSeconds: timeout, watch: watch, cancellationToken: ct), timeoutSeconds);
 
     /// <summary>Pods of the operator's Jobs (they inherit its labels from the Job template), in <paramref name="ns"/> or every namespace.</summary>
-    public static IResourceSource<V1Pod> TrainingPods(IKubernetes client, string? ns, int timeoutSeconds)
-        => new TrainingPodSource(client, string.IsNullOrEmpty(ns) ? null : ns, timeoutSeconds);
+    public static IResourceSource<V1Pod> TrainingPods(IKubernetes client, string? ns, int timeoutSeconds) =>
+        string.IsNullOrEmpty(ns)
+            ? new ManagedSource<V1Pod, V1PodList>($"pods ({Labels.ManagedSelector}) in all namespaces",
+                (watch, version, bookmarks, timeout, ct) => client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: bookmarks,
+                    labelSelector: Labels.ManagedSelector, resourceVersion: version, timeoutSeconds: timeout, watch: watch, cancellationToken: ct), timeoutSeconds)
+            : new ManagedSource<V1Pod, V1PodList>($"pods ({Labels.ManagedSelector}) in {ns}",
+                (watch, version, bookmarks, timeout, ct) => client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, allowWatchBookmarks: bookmarks,
+                    labelSelector: Labels.ManagedSelector, resourceVersion: version, timeoutSeconds: timeout, watch: watch, cancellationToken: ct), timeoutSeconds);
 
     // The typed Watch helpers are obsolete in KubernetesClient 21, but they are the only ones that take a
     // resourceVersion, bookmarks and a timeout; the list call with watch=true is the supported path underneath.
@@ -51,55 +64,29 @@ public static class KubernetesSources
         }
     }
 
-    private sealed class TrainingJobSource(IKubernetes client, string? ns, int timeoutSeconds) : IResourceSource<V1Job>
+    /// <summary>
+    /// One list call of the API, either as a plain list (<c>watch</c> false) or as a watch from
+    /// <c>resourceVersion</c>; the kinds differ only in which generated client method this is.
+    /// </summary>
+    private delegate Task<HttpOperationResponse<TList>> ListCall<TList>(bool? watch, string? resourceVersion, bool? bookmarks,
+        int? timeoutSeconds, CancellationToken cancellationToken);
+
+    /// <summary>A kind the operator labels as its own (Jobs, and the pods that inherit the Job template's labels).</summary>
+    private sealed class ManagedSource<T, TList>(string description, ListCall<TList> list, int timeoutSeconds) : IResourceSource<T>
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        where TList : IItems<T>, IMetadata<V1ListMeta>
     {
-        public string Description => $"jobs.batch ({Labels.ManagedSelector}) in {ns ?? "all namespaces"}";
+        public string Description => description;
 
-        public async Task<ResourceList<V1Job>> ListAsync(CancellationToken cancellationToken)
+        public async Task<ResourceList<T>> ListAsync(CancellationToken cancellationToken)
         {
-            using var response = ns is null
-                ? await client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(labelSelector: Labels.ManagedSelector,
-                    cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, labelSelector: Labels.ManagedSelector,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ResourceList<V1Job>(response.Body.Items.ToList(), response.Body.Metadata?.ResourceVersion ?? "");
+            using var response = await list(null, null, null, null, cancellationToken).ConfigureAwait(false);
+            return new ResourceList<T>(response.Body.Items.ToList(), response.Body.Metadata?.ResourceVersion ?? "");
         }
 
-        public IAsyncEnumerable<(WatchEventType Type, V1Job Object)> WatchAsync(string resourceVersion,
-            Action<Exception> onError, CancellationToken cancellationToken)
-        {
-            var response = ns is null
-                ? client.BatchV1.ListJobForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
-                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken)
-                : client.BatchV1.ListNamespacedJobWithHttpMessagesAsync(ns, allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
-                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
-            return response.WatchAsync<V1Job, V1JobList>(onError, cancellationToken);
-        }
-    }
-    private sealed class TrainingPodSource(IKubernetes client, string? ns, int timeoutSeconds) : IResourceSource<V1Pod>
-    {
-        public string Description => $"pods ({Labels.ManagedSelector}) in {ns ?? "all namespaces"}";
-
-        public async Task<ResourceList<V1Pod>> ListAsync(CancellationToken cancellationToken)
-        {
-            using var response = ns is null
-                ? await client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(labelSelector: Labels.ManagedSelector,
-                    cancellationToken: cancellationToken).ConfigureAwait(false)
-                : await client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, labelSelector: Labels.ManagedSelector,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new ResourceList<V1Pod>(response.Body.Items.ToList(), response.Body.Metadata?.ResourceVersion ?? "");
-        }
-
-        public IAsyncEnumerable<(WatchEventType Type, V1Pod Object)> WatchAsync(string resourceVersion,
-            Action<Exception> onError, CancellationToken cancellationToken)
-        {
-            var response = ns is null
-                ? client.CoreV1.ListPodForAllNamespacesWithHttpMessagesAsync(allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
-                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken)
-                : client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, allowWatchBookmarks: true, labelSelector: Labels.ManagedSelector,
-                    resourceVersion: resourceVersion, timeoutSeconds: timeoutSeconds, watch: true, cancellationToken: cancellationToken);
-            return response.WatchAsync<V1Pod, V1PodList>(onError, cancellationToken);
-        }
+        public IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(string resourceVersion,
+            Action<Exception> onError, CancellationToken cancellationToken) =>
+            list(true, resourceVersion, true, timeoutSeconds, cancellationToken).WatchAsync<T, TList>(onError, cancellationToken);
     }
 #pragma warning restore CS0618
 }
