@@ -6,21 +6,8 @@ using k8s.Models;
 
 namespace FineTune.LocalApiServer.Tests.Validation;
 
-public sealed class CustomResourceAdmissionTests : ServerFixture
+public sealed class CustomResourceAdmissionTests : FineTuneJobServerFixture
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "crds")) && Directory.Exists(Path.Combine(dir.FullName, "examples")))
-                return Path.Combine([dir.FullName, .. parts]);
-        throw new DirectoryNotFoundException("repository root (with crds/ and examples/) not found above the test output");
-    }
-
-    protected override LocalApiServerOptions Options => base.Options with
-    {
-        CrdPaths = [.. base.Options.CrdPaths, RepositoryFile("crds")],
-    };
-
     private GenericClient Widgets => new(Client, Widget.Group, Widget.Version, Widget.Plural, disposeClient: false);
 
     [Fact]
@@ -59,7 +46,7 @@ public sealed class CustomResourceAdmissionTests : ServerFixture
     [Fact]
     public async Task The_project_example_FineTuneJob_is_accepted_through_the_CustomObjects_API()
     {
-        var manifest = JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<object>(File.ReadAllText(RepositoryFile("examples", "lora.yaml")))))!;
+        var manifest = Example("lora.yaml");
         var created = await Client.CustomObjects.CreateNamespacedCustomObjectAsync(manifest, "finetune.dev", "v1alpha1", "ml", "finetunejobs");
         var stored = JsonNode.Parse(KubernetesJson.Serialize(created))!;
         Assert.Equal("support-bot", stored["metadata"]!["name"]!.GetValue<string>());
@@ -69,7 +56,7 @@ public sealed class CustomResourceAdmissionTests : ServerFixture
     [Fact]
     public async Task A_bad_FineTuneJob_lists_every_problem_in_the_Status()
     {
-        var manifest = JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<object>(File.ReadAllText(RepositoryFile("examples", "lora.yaml")))))!;
+        var manifest = Example("lora.yaml");
         manifest["spec"]!["lora"]!["rank"] = 0;
         manifest["spec"]!["method"] = "lora";
         manifest["spec"]!["model"]!["uri"] = "";

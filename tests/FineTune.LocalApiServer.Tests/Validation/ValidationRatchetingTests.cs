@@ -10,21 +10,8 @@ namespace FineTune.LocalApiServer.Tests.Validation;
 /// Updates of objects that no longer pass their schema (stored before a stricter CRD): unchanged invalid values are
 /// accepted (status writes included), changed ones are rejected, as Kubernetes ratchets validation.
 /// </summary>
-public sealed class ValidationRatchetingTests : ServerFixture
+public sealed class ValidationRatchetingTests : FineTuneJobServerFixture
 {
-    private static string RepositoryFile(params string[] parts)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "crds")) && Directory.Exists(Path.Combine(dir.FullName, "examples")))
-                return Path.Combine([dir.FullName, .. parts]);
-        throw new DirectoryNotFoundException("repository root (with crds/ and examples/) not found above the test output");
-    }
-
-    protected override LocalApiServerOptions Options => base.Options with
-    {
-        CrdPaths = [.. base.Options.CrdPaths, RepositoryFile("crds")],
-    };
-
     /// <summary>Stores <paramref name="obj"/> without validation, as if it had been written under an older schema.</summary>
     private void StoreUnchecked(JsonObject obj)
     {
@@ -66,7 +53,7 @@ public sealed class ValidationRatchetingTests : ServerFixture
     [Fact]
     public async Task FineTuneJob_breaking_a_CEL_rule_takes_status_writes_until_its_spec_changes()
     {
-        var job = JsonNode.Parse(KubernetesJson.Serialize(KubernetesYaml.Deserialize<object>(File.ReadAllText(RepositoryFile("examples", "lora.yaml")))))!.AsObject();
+        var job = Example("lora.yaml");
         job["metadata"] = new JsonObject { ["name"] = "old", ["namespace"] = "default" };
         job["spec"]!.AsObject().Remove("lora"); // breaks "self.method != 'lora' || has(self.lora)"
         StoreUnchecked(job);

@@ -67,6 +67,15 @@ public static class HuggingFaceCheckpoint
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, parameter) in model.Module.named_parameters())
             tensors[name] = parameter.detach().to(dtype.ToScalarType(), CPU).contiguous();
+        WriteWeights(directory, tensors);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="tensors"/> as <paramref name="directory"/>/model.safetensors with the PyTorch format
+    /// header Transformers expects, through a temporary file renamed last so a reader never sees a partial file.
+    /// </summary>
+    public static void WriteWeights(string directory, Dictionary<string, Tensor> tensors)
+    {
         var target = Path.Combine(directory, CheckpointFiles.Safetensors);
         var raw = target + ".raw";
         var temp = target + ".partial";

@@ -82,13 +82,7 @@ public sealed class RewardModel : IRewardScorer, IDisposable
         foreach (var (name, parameter) in Decoder.Module.named_parameters())
             tensors[name] = parameter.detach().to(ScalarType.Float32, CPU).contiguous();
         tensors[ScoreWeight] = Head.weight.detach().to(ScalarType.Float32, CPU).contiguous();
-        var target = Path.Combine(directory, CheckpointFiles.Safetensors);
-        var raw = target + ".raw";
-        var temp = target + ".partial";
-        Safetensors.SaveStateDict(raw, tensors);
-        SafetensorsHeader.AddPytorchFormat(raw, temp);
-        File.Delete(raw);
-        File.Move(temp, target, overwrite: true);
+        HuggingFaceCheckpoint.WriteWeights(directory, tensors);
     }
 
     /// <summary>Loads a reward model saved by <see cref="Save"/> (or by Transformers in the same layout), frozen, in eval mode.</summary>
