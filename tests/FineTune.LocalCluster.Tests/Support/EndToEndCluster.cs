@@ -24,7 +24,7 @@ public sealed class EndToEndCluster : IAsyncLifetime
 
     private LocalCluster.Cluster.LocalCluster? _cluster;
     private PrometheusServer? _prometheus;
-    private S3rverServer? _s3;
+    private S3rverProcess? _s3;
 
     /// <summary>The cluster's working directory: model/, data/ and every job's runs/ are in it.</summary>
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("localcluster-e2e-").FullName;
@@ -39,7 +39,7 @@ public sealed class EndToEndCluster : IAsyncLifetime
     public JobStorage Storage { get; private set; } = JobStorage.Local;
 
     /// <summary>The S3 server behind <see cref="Storage"/>.</summary>
-    public S3rverServer S3 => _s3 ?? throw new InvalidOperationException("not started");
+    public S3rverProcess S3 => _s3 ?? throw new InvalidOperationException("not started");
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -59,10 +59,11 @@ public sealed class EndToEndCluster : IAsyncLifetime
         File.WriteAllLines(Path.Combine(WorkDirectory, "data", "prompts.jsonl"),
             File.ReadLines(Path.Combine(RepositoryPaths.ReverseWords, "prompts.jsonl")).Take(16));
 
-        _s3 = await S3rverServer.StartAsync("models", "datasets", "runs");
-        await S3Seeder.UploadDirectoryAsync(_s3.Endpoint, Path.Combine(WorkDirectory, "model"), "models", "tiny");
-        await S3Seeder.UploadDirectoryAsync(_s3.Endpoint, Path.Combine(WorkDirectory, "data"), "datasets", "reverse-words");
-        Storage = JobStorage.S3(_s3.Endpoint);
+        _s3 = await S3rverProcess.StartAsync("models", "datasets", "runs");
+        var endpoint = _s3.Endpoint.GetLeftPart(UriPartial.Authority);
+        await S3Seeder.UploadDirectoryAsync(endpoint, Path.Combine(WorkDirectory, "model"), "models", "tiny");
+        await S3Seeder.UploadDirectoryAsync(endpoint, Path.Combine(WorkDirectory, "data"), "datasets", "reverse-words");
+        Storage = JobStorage.S3(endpoint);
 
         var ports = MetricsPortPool.Reserve(17);
         var operatorPort = ports[0];
@@ -93,8 +94,8 @@ public sealed class EndToEndCluster : IAsyncLifetime
             Metadata = new V1ObjectMeta { Name = JobStorage.CredentialsSecret, NamespaceProperty = Ns },
             Data = new Dictionary<string, byte[]>
             {
-                ["accessKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverServer.Credential),
-                ["secretKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverServer.Credential),
+                ["accessKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverProcess.AccessKey),
+                ["secretKey"] = System.Text.Encoding.UTF8.GetBytes(S3rverProcess.SecretKey),
             },
         });
     }

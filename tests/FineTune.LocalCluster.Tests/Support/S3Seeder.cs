@@ -11,7 +11,7 @@ public static class S3Seeder
     {
         var uri = new Uri(endpoint);
         using var client = (MinioClient)new MinioClient().WithEndpoint(uri.Host, uri.Port)
-            .WithCredentials(S3rverServer.Credential, S3rverServer.Credential).Build();
+            .WithCredentials(S3rverProcess.AccessKey, S3rverProcess.SecretKey).Build();
         foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
         {
             var key = prefix.TrimEnd('/') + "/" + Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '/');

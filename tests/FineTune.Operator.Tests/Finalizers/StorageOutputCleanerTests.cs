@@ -1,7 +1,6 @@
 using FineTune.Api.V1Alpha1;
 using FineTune.Operator.Finalizers;
 using FineTune.Operator.Tests.Support;
-using FineTune.Trainer.Tests.Fixtures;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 

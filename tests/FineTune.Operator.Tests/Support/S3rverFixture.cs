@@ -1,4 +1,3 @@
-using FineTune.Trainer.Tests.Fixtures;
 using Minio;
 using Minio.DataModel.Args;
 

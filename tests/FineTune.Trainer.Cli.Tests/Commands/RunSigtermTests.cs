@@ -7,7 +7,6 @@ using FineTune.Trainer.Data.Tasks;
 using FineTune.Trainer.Storage;
 using FineTune.Trainer.Storage.Checkpoints;
 using FineTune.Trainer.Storage.S3;
-using FineTune.Trainer.Tests.Fixtures;
 
 namespace FineTune.Trainer.Cli.Tests.Commands;
 

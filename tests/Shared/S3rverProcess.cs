@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace FineTune.Trainer.Tests.Fixtures;
+namespace FineTune.Testing;
 
 /// <summary>
 /// A real S3 server for tests: the npm package s3rver (installed by `make ci-deps` into .tools/s3rver) on 127.0.0.1,
@@ -46,6 +46,20 @@ public sealed partial class S3rverProcess : IAsyncDisposable
         {
             lock (_output) return string.Join('\n', _output);
         }
+    }
+
+    /// <summary>Keys under <paramref name="prefix"/> in <paramref name="bucket"/>, read from the server's data directory.</summary>
+    public IReadOnlyList<string> Keys(string bucket, string prefix)
+    {
+        // s3rver 3.x stores object KEY as the file KEY._S3rver_object, next to KEY._S3rver_metadata.json.
+        const string suffix = "._S3rver_object";
+        var root = Path.Combine(DataDirectory, bucket);
+        if (!Directory.Exists(root)) return [];
+        return Directory.EnumerateFiles(root, "*" + suffix, SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/')[..^suffix.Length])
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>Starts a server with the given buckets on a port the system picks.</summary>
