@@ -262,10 +262,13 @@ public sealed class RunPlanner(OperatorOptions options)
                 stage.JobName = k8sJob.Metadata.Name;
                 stage.Attempts = Math.Max(stage.Attempts, state.Attempts);
                 // Exit 2 (invalid input) and 3 (diverged) are final even where the Job's podFailurePolicy did not
-                // apply (clusters without it, or a Job still counting the pod): retrying cannot help.
-                if (state.Phase is not (TrainingJobPhase.Succeeded or TrainingJobPhase.Failed) && pods.LastFailure is { IsFinal: true } final)
+                // apply (clusters without it, or a Job still counting the pod): retrying cannot help. The Job is
+                // suspended, not deleted: suspension stops any replacement pod while the failed pod, which carries
+                // the trainer's exit message and log for `kubectl logs`, stays until ttlSecondsAfterFinished.
+                if (state.Phase is not (TrainingJobPhase.Succeeded or TrainingJobPhase.Failed) && pods.LastFailure is { IsFinal: true })
                 {
-                    StopRunJobs();
+                    if (k8sJob.Spec?.Suspend != true)
+                        plan.Actions.Add(new SetTrainingJobSuspended(k8sJob.Metadata.Name, true));
                     state = state with { Phase = TrainingJobPhase.Failed, Message = null, CompletionTime = null };
                 }
                 switch (state.Phase)

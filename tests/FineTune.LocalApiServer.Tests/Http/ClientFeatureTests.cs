@@ -29,10 +29,12 @@ public sealed class ClientFeatureTests : ServerFixture
     [Fact]
     public async Task Only_one_of_two_leader_electors_leads_and_the_lease_names_it()
     {
+        // A lease far longer than the renew period: a leader stalled by a loaded machine (the other test projects start
+        // at the same time) must not lose the lease, or the follower rightly takes over and the test sees two leaders.
         LeaderElector Elector(string identity) => new(new LeaderElectionConfig(new LeaseLock(Client, "default", "operator-leader", identity))
         {
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            RenewDeadline = TimeSpan.FromSeconds(2),
+            LeaseDuration = TimeSpan.FromSeconds(30),
+            RenewDeadline = TimeSpan.FromSeconds(20),
             RetryPeriod = TimeSpan.FromMilliseconds(200),
         });
         using var first = Elector("replica-a");

@@ -100,7 +100,7 @@ public sealed class WatchTests : ServerFixture
         var stopwatch = Stopwatch.StartNew();
         await using var watch = WatchConfigMaps("default", timeoutSeconds: 1);
         await watch.Ended.WaitAsync(Patience);
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(0.9), Patience);
     }
 
     [Fact]

@@ -152,25 +152,47 @@ public class RunPlannerTests
         Assert.NotEqual(JobPhase.Failed, sim.Status.Phase);
         Assert.True(waiting.RequeueAfter is { } after && after <= TimeSpan.FromSeconds(5), $"requeue {waiting.RequeueAfter}");
 
-        sim.Pods.Add(new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = k8sJob.Metadata.Name + "-x1", CreationTimestamp = sim.Now,
-                Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = k8sJob.Metadata.Name },
-            },
-            Status = new V1PodStatus
-            {
-                Phase = "Failed",
-                ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState
-                    { Terminated = new V1ContainerStateTerminated { ExitCode = 2, Reason = "Error", Message = "dataset.uri: line 3 is not JSON" } } }],
-            },
-        });
+        sim.Pods.Add(FailedPod(k8sJob, sim.Now, exitCode: 2, "dataset.uri: line 3 is not JSON"));
         sim.Step();
         Assert.Equal(JobPhase.Failed, sim.Status.Phase);
         Assert.Contains("exited with code 2", sim.Status.Stages![0].Message);
         Assert.Contains("line 3 is not JSON", sim.Status.Stages![0].Message);
     }
+
+    [Fact]
+    public void Final_trainer_exit_seen_before_the_job_fails_suspends_the_job_and_keeps_the_failed_pod()
+    {
+        var sim = new PlanSimulator(TestJobs.Lora()) { Pods = [] };
+        sim.Settle();
+        var k8sJob = sim.Current();
+        sim.Run(k8sJob);
+        sim.Pods.Add(FailedPod(k8sJob, sim.Now, exitCode: 2, "dataset.uri: s3://data/missing.jsonl does not exist"));
+
+        // The pod's exit reached the cache while the Job still counts it as active (no podFailurePolicy verdict yet).
+        var plan = sim.Step();
+
+        Assert.Equal(JobPhase.Failed, sim.Status.Phase);
+        Assert.Contains("missing.jsonl", sim.Status.Stages![0].Message);
+        var suspend = Assert.Single(plan.Actions.OfType<SetTrainingJobSuspended>());
+        Assert.Equal((k8sJob.Metadata.Name, true), (suspend.JobName, suspend.Suspend));
+        Assert.Empty(plan.Actions.OfType<DeleteTrainingJobs>()); // deleting the Job would take the failed pod and its log
+        Assert.Contains(sim.Jobs, j => j.Metadata.Name == k8sJob.Metadata.Name);
+    }
+
+    private static V1Pod FailedPod(V1Job k8sJob, DateTime created, int exitCode, string message) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = k8sJob.Metadata.Name + "-x1", CreationTimestamp = created,
+            Labels = new Dictionary<string, string> { ["batch.kubernetes.io/job-name"] = k8sJob.Metadata.Name },
+        },
+        Status = new V1PodStatus
+        {
+            Phase = "Failed",
+            ContainerStatuses = [new V1ContainerStatus { Name = "trainer", State = new V1ContainerState
+                { Terminated = new V1ContainerStateTerminated { ExitCode = exitCode, Reason = "Error", Message = message } } }],
+        },
+    };
 
     [Fact]
     public void Failed_job_whose_pod_never_shows_fails_after_the_grace_with_the_jobs_message()

@@ -51,8 +51,10 @@ public sealed class OperatorProcess : IAsyncDisposable
             options.RetryMaxDelay = TimeSpan.FromSeconds(1);
             options.QueuedRequeue = TimeSpan.FromMilliseconds(200);
             options.LeaderElection.Enabled = false;
-            options.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(2);
-            options.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(1.5);
+            // Short enough for a standby to take over inside a test, long enough that a leader stalled by a loaded
+            // machine keeps its lease (a lost lease hands the work to the standby, which the tests would see).
+            options.LeaderElection.LeaseDuration = TimeSpan.FromSeconds(6);
+            options.LeaderElection.RenewDeadline = TimeSpan.FromSeconds(4);
             options.LeaderElection.RetryPeriod = TimeSpan.FromMilliseconds(200);
             options.LeaderElection.LeaseNamespace = "ml";
             configure?.Invoke(options);
