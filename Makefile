@@ -17,8 +17,10 @@ help: ## List the targets
 build: ## Build every project (warnings are errors)
 	$(DOTNET) build $(SOLUTION) -c $(CONFIGURATION)
 
+# One test project at a time (-m:1): on two cores the parallel default is no faster, and the end-to-end trainer
+# processes competing with the trainer tests for CPU turn every timing margin into a flake.
 test: build ## Run every test project
-	@set -o pipefail; $(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build 2>&1 | tee .test-output.log; status=$$?; \
+	@set -o pipefail; $(DOTNET) test $(SOLUTION) -c $(CONFIGURATION) --no-build -m:1 2>&1 | tee .test-output.log; status=$$?; \
 	  awk '/(Passed|Failed)! +- +Failed: / { gsub(",", ""); f += $$4; p += $$6; s += $$8 } \
 	    END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' .test-output.log; \
 	  rm -f .test-output.log; exit $$status

@@ -26,8 +26,13 @@ public static class LossFunctions
     {
         var logits = model.Forward(batch.InputIds, batch.AttentionMask);
         var vocab = logits.shape[^1];
-        var predictions = logits[.., ..^1, ..].reshape(-1, vocab).to(ScalarType.Float32);
-        var targets = batch.Labels[.., 1..].reshape(-1);
+        // The labels move left by one (the last position gets -100) rather than the logits right: slicing the
+        // [B, T, V] logits would copy them forward and scatter their gradient into a zeroed copy backward, two
+        // full passes over the largest tensor of the step for one ignored row per sequence.
+        var predictions = logits.reshape(-1, vocab).to(ScalarType.Float32);
+        using var ignored = full(batch.Labels.shape[0], 1, Data.TokenSequence.IgnoreIndex, ScalarType.Int64, batch.Labels.device);
+        using var shifted = cat([batch.Labels[.., 1..], ignored], 1);
+        using var targets = shifted.reshape(-1);
         var loss = nn.functional.cross_entropy(predictions, targets, ignore_index: Data.TokenSequence.IgnoreIndex, reduction: nn.Reduction.Sum);
         return (loss, logits);
     }
