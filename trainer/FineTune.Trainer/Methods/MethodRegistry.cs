@@ -26,6 +26,7 @@ public static class MethodRegistry
             ? new PromptMethod(prompt, tokenizer)
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
         [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
+        [FineTuneMethod.Upft] = (spec, _) => Upft.UpftMethod.For(spec),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
