@@ -15,6 +15,12 @@ internal static class BenchMethods
         ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["ptuning-v2"] = ("ptuning-v2 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["prompt"] = ("prompt tuning 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prompt, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+        // upft's training step is its policy's (here the lora config above); its one-off sampling is not timed.
+        ["upft"] = ("upft, policy lora r=8 alpha=16 on c_attn, attn.c_proj (training steps only)", s =>
+        {
+            s.Upft = new UpftOptions { PromptsUri = "bench", PolicyMethod = PolicyMethod.Lora };
+            s.Lora = new LoraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] };
+        }, FineTuneMethod.Upft),
     };
 
     /// <summary>The spec selecting config <paramref name="name"/>.</summary>
