@@ -79,9 +79,12 @@ public sealed class DeletionWaitsForTrainerPodsTests(S3rverFixture s3) : Cluster
         Assert.Empty(TrainingJobs("wipe"));
         Assert.NotNull(Get("wipe")!.Metadata.DeletionTimestamp);
         var secretReads = Server.Requests.Count("get", "secrets");
+        var podLists = Server.Requests.Count("list", "pods");
 
         // The trainer's last upload lands while the deletion waits; then it exits (143: checkpointed on SIGTERM).
         await s3.PutAsync($"wipe/{runId}/train/checkpoints/step-7/state.bin");
+        // With no pod change meanwhile, the operator looks again by itself (each pass lists the pods), and still waits.
+        await Eventually(() => (object?)Server.Requests.Count("list", "pods"), n => (int)n > podLists, "a pass on the recheck timer");
         Assert.Equal(3, (await s3.ListAsync("wipe/")).Count);
         Assert.NotNull(Get("wipe"));
         Assert.Equal(secretReads, Server.Requests.Count("get", "secrets"));
