@@ -50,9 +50,12 @@ public sealed class UpftJobTests
             upft: "prefixTokens: 4, structureRatio: 0.25, samplesPerPrompt: 1, maxNewTokens: 8, policyMethod: lora",
             extra: "  lora: {rank: 4, alpha: 8, dropout: 0.0, targetModules: [c_attn]}");
         job.Job.Spec.Output.Save = SaveMode.Both;
-        var result = JobRunner.Run(job.Plan(), NullTrainingObserver.Instance);
+        job.Job.Spec.Dataset = new DatasetSpec { Uri = "data/unused.jsonl" }; // allowed for upft, and not read
+        var observer = new StepHook(_ => { });
+        var result = JobRunner.Run(job.Plan(), observer);
 
         Assert.Equal(["adapter", "merged"], result.Outputs.Keys.Order());
+        Assert.Contains(observer.Messages, m => m.StartsWith("upft: spec.dataset (data/unused.jsonl) is not read", StringComparison.Ordinal));
         var adapterDirectory = job.RunPath("run-1", "adapter");
         Assert.Contains("\"LORA\"", File.ReadAllText(Path.Combine(adapterDirectory, "adapter_config.json")));
         var onBase = (ICausalLanguageModel)HuggingFaceCheckpoint.Load(Path.Combine(job.Root, "model")).Model;

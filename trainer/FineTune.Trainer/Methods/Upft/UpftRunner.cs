@@ -39,6 +39,8 @@ public static class UpftRunner
             throw new JobInputException(
                 $"spec.hyperparameters.sequenceLength: {hyperparameters.SequenceLength} is longer than the model's {config.MaxPositions} positions " +
                 $"(max_position_embeddings in {Path.Combine(plan.ModelDirectory, CheckpointFiles.Config)}); expected at most {config.MaxPositions}.");
+        if (spec.Dataset is { } dataset)
+            observer.OnMessage($"upft: spec.dataset ({dataset.Uri}) is not read; the prompts come from spec.upft.promptsUri ({spec.Upft!.PromptsUri})");
         var encoder = new UpftPromptEncoder(tokenizer, ChatTemplateDetector.FromModelDirectory(plan.TokenizerDirectory));
         var prompts = UpftPrompts.Read(plan.TrainFile, encoder, settings);
         var fingerprint = UpftSampler.Fingerprint(plan.TrainFile, settings, encoder);
