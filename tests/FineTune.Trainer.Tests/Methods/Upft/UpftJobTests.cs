@@ -100,6 +100,25 @@ public sealed class UpftJobTests
     }
 
     [Fact]
+    public void Sigterm_while_sampling_returns_interrupted_before_any_step_and_the_next_start_samples_again()
+    {
+        using var job = new UpftJobFixture();
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+        var observer = new StepHook(_ => throw new InvalidOperationException("no step may run"));
+        var interrupted = JobRunner.Run(job.Plan(), observer, stop.Token);
+
+        Assert.True(interrupted.Interrupted);
+        Assert.Equal(0, interrupted.Steps);
+        Assert.Contains("upft: interrupted while sampling, before any training step; the next start samples again", observer.Messages);
+        Assert.False(Directory.Exists(job.RunPath("run-1", "checkpoints", "step-1")));
+
+        var result = JobRunner.Run(job.Plan(), NullTrainingObserver.Instance);
+        Assert.Equal(4, result.Steps);
+        Assert.Equal(16, UpftSampleSet.Read(job.RunPath("run-1", UpftSampleSet.FileName)).Samples.Count);
+    }
+
+    [Fact]
     public void A_resumed_run_trains_on_the_set_its_checkpoint_carries_not_a_new_sample()
     {
         using var job = new UpftJobFixture(hyperparameters: "learningRate: 1.0e-2, batchSize: 4, maxSteps: 4, checkpointEverySteps: 2, sequenceLength: 96, seed: 3");

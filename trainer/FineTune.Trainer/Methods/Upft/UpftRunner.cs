@@ -55,7 +55,19 @@ public static class UpftRunner
         try
         {
             var store = checkpoints ?? new LocalCheckpointStore(plan.RunDirectory, spec.Output.KeepCheckpoints);
-            var set = Resumed(store, fingerprint, observer) ?? SampleNow(model, prompts, settings, encoder, fingerprint, observer);
+            UpftSampleSet set;
+            try
+            {
+                set = Resumed(store, fingerprint, observer) ?? SampleNow(model, prompts, settings, encoder, fingerprint, observer, cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Nothing trained yet, so nothing to checkpoint: the next start samples the same set again (same seeds).
+                observer.OnMessage("upft: interrupted while sampling, before any training step; the next start samples again");
+                var stopped = new JobResult { RunId = plan.RunId, Stage = plan.Stage, Method = method.Name, Steps = 0, Interrupted = true };
+                JobRunner.WriteSummary(plan, stopped);
+                return stopped;
+            }
             var setFile = Path.Combine(plan.RunDirectory, UpftSampleSet.FileName);
             set.Write(setFile);
 
@@ -116,12 +128,12 @@ public static class UpftRunner
     }
 
     private static UpftSampleSet SampleNow(ICausalLanguageModel model, IReadOnlyList<Data.Example> prompts, UpftSettings settings,
-        UpftPromptEncoder encoder, string fingerprint, ITrainingObserver observer)
+        UpftPromptEncoder encoder, string fingerprint, ITrainingObserver observer, CancellationToken cancellation)
     {
         var framing = encoder.Template is { } template ? $"{template.ToString().ToLowerInvariant()} chat template" : "plain text (the model has no chat template)";
         observer.OnMessage(string.Create(CultureInfo.InvariantCulture,
             $"upft: sampling {settings.SamplesPerPrompt} answer(s) to each of {prompts.Count} prompts in {framing}, temperature {settings.Temperature}"));
-        return UpftSampler.Sample(model, prompts, settings, encoder.StopTokenId(), fingerprint, observer.OnMessage);
+        return UpftSampler.Sample(model, prompts, settings, encoder.StopTokenId(), fingerprint, observer.OnMessage, cancellation);
     }
 
     private static void WriteSummary(JobPlan plan, JobResult summary, UpftSampleSet set, UpftMethod method)

@@ -34,8 +34,10 @@ public static class UpftSampler
     /// <param name="stopTokenId">The token that ends an answer, or null.</param>
     /// <param name="fingerprint">What the samples are taken from (<see cref="Fingerprint"/>).</param>
     /// <param name="log">Receives a progress line now and then.</param>
+    /// <param name="cancellation">Checked between samples (SIGTERM): sampling a large prompt set can take a while.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; nothing is kept.</exception>
     public static UpftSampleSet Sample(ICausalLanguageModel model, IReadOnlyList<Example> prompts, UpftSettings settings, long? stopTokenId,
-        string fingerprint, Action<string>? log = null)
+        string fingerprint, Action<string>? log = null, CancellationToken cancellation = default)
     {
         var total = prompts.Count * settings.SamplesPerPrompt;
         var structure = StructureShare.Choose(total, settings.StructureRatio, settings.Seed);
@@ -49,6 +51,7 @@ public static class UpftSampler
             var room = settings.SequenceLength - prompt.Length;
             for (var s = 0; s < settings.SamplesPerPrompt; s++)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var index = p * settings.SamplesPerPrompt + s;
                 var length = Math.Min(room, structure[index] ? settings.MaxNewTokens : settings.PrefixTokens);
                 var answer = TextGenerator.Generate(model, promptIds, new GenerationOptions
