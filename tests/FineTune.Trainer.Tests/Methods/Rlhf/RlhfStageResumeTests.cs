@@ -19,10 +19,16 @@ public sealed class RlhfStageResumeTests
         Directory.CreateDirectory(merged);
         foreach (var file in new[] { CheckpointFiles.Config, CheckpointFiles.Safetensors })
             File.Copy(Path.Combine(job.Root, "model", file), Path.Combine(merged, file));
-        var (decoder, _) = HuggingFaceCheckpoint.Load(Path.Combine(job.Root, "model"), CPU);
-        using var reward = RewardModel.Create((ICausalLanguageModel)decoder);
-        reward.Save(Path.Combine(job.Root, "reward-model"), TrainingSetup.PadId);
+        WriteRewardModel(job, "reward-model");
         return job;
+    }
+
+    /// <summary>A reward model (the fixture's base model with a seeded score head) in <paramref name="folder"/> of the job's root.</summary>
+    internal static void WriteRewardModel(RlhfJobFixture job, string folder)
+    {
+        var (decoder, _) = HuggingFaceCheckpoint.Load(Path.Combine(job.Root, "model"), CPU);
+        using var reward = RewardModel.Create((ICausalLanguageModel)decoder, seed: 17);
+        reward.Save(Path.Combine(job.Root, folder), TrainingSetup.PadId);
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public static class RlhfStageRunner
         var (tokenizer, device) = Setup(plan, spec);
         var data = Prepare(plan, spec, tokenizer, observer);
         var options = TrainingOptions.From(spec.Hyperparameters, data.Train.Count);
-        using var reward = RewardModel.Create(LoadDecoder(rlhf.StartDirectory, device));
+        using var reward = RewardModel.Create(LoadDecoder(rlhf.StartDirectory, device), spec.Hyperparameters.Seed);
         observer.OnMessage($"reward model on {data.Train.Count} preference pairs ({data.Validation.Count} for validation), {options.TotalSteps} steps");
         var store = checkpoints ?? new LocalCheckpointStore(plan.RunDirectory, spec.Output.KeepCheckpoints);
         var trainer = new RewardTrainer(reward, data.Train, data.Validation, options, tokenizer.PadId, device, store, observer);
@@ -161,8 +161,13 @@ public static class RlhfStageRunner
         }
     }
 
-    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec) =>
-        (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
+    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec)
+    {
+        // Adapter and head initialisation draw from torch's global generator: seeded, a stage is the same in every
+        // process (a straight run and an interrupted-and-resumed one start from the same weights).
+        manual_seed(spec.Hyperparameters.Seed);
+        return (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
+    }
 
     private static PreparedDataset Prepare(JobPlan plan, FineTuneJobSpec spec, ITextTokenizer tokenizer, ITrainingObserver observer)
     {
