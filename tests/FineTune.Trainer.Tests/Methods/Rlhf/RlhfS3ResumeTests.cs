@@ -53,14 +53,14 @@ public sealed class RlhfS3ResumeTests(S3rverFixture s3) : IClassFixture<S3rverFi
 
         Assert.Equal(3, resumed.Steps);
         Assert.Equal(1, Assert.Single(observer.Recorded.Starts).ResumedFromStep);
-        Assert.Equal([2L, 3L], observer.Recorded.Checkpoints.Select(c => c.Step));
-        Assert.Equal([2L, 3L], (await checkpoints.ListVerifiedAsync()).Select(c => c.Step)); // keepCheckpoints: 2
+        Assert.Equal([3L], observer.Recorded.Checkpoints.Select(c => c.Step));
+        Assert.Equal([3L], (await checkpoints.ListVerifiedAsync()).Select(c => c.Step)); // keepCheckpoints: 1 dropped step 1
         Assert.Equal(await Sha256Async(store, "runs/straight/reward/merged/model.safetensors"),
             await Sha256Async(store, "runs/resumed/reward/merged/model.safetensors"));
     }
 
     // A tiny GPT-2 with its tokenizer and reverse-words preference pairs under a fresh prefix; reward starts from the
-    // base model (the pipeline has no sft stage) and checkpoints every step.
+    // base model (the pipeline has no sft stage) and checkpoints when interrupted and at the end (an epoch is 4 steps).
     private async Task<FineTuneJob> UploadAsync()
     {
         var model = _temp.Combine("upload", "model");
@@ -78,9 +78,9 @@ public sealed class RlhfS3ResumeTests(S3rverFixture s3) : IClassFixture<S3rverFi
             spec:
               method: rlhf
               model: {"{"}uri: {Root}model/{"}"}
-              output: {"{"}uri: {Root}runs/, keepCheckpoints: 2{"}"}
+              output: {"{"}uri: {Root}runs/, keepCheckpoints: 1{"}"}
               storage: {"{"}endpoint: "{s3.Server.Endpoint.GetLeftPart(UriPartial.Authority)}", credentialsSecret: s3-keys{"}"}
-              hyperparameters: {"{"}learningRate: 1.0e-3, batchSize: 4, sequenceLength: 96, seed: 3, checkpointEverySteps: 1{"}"}
+              hyperparameters: {"{"}learningRate: 1.0e-3, batchSize: 4, sequenceLength: 96, seed: 3{"}"}
               rlhf:
                 policyMethod: full
                 stages:
