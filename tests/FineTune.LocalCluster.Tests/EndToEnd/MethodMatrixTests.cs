@@ -57,14 +57,14 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
         // The trainer's series reached Prometheus with the job's labels; last_over_time still sees them after the
         // short-lived trainer is gone (its series are stale by now).
         var labels = $"namespace=\"{EndToEndCluster.Ns}\",job=\"{name}\",method=\"{method}\",stage=\"train\"";
-        var loss = await e2e.Prometheus.QueryUntilPresentAsync($"last_over_time(finetune_trainer_loss{{{labels}}}[10m])", TimeSpan.FromSeconds(15));
-        var tokens = await e2e.Prometheus.QueryUntilPresentAsync($"max_over_time(finetune_trainer_tokens_total{{{labels}}}[10m])", TimeSpan.FromSeconds(15));
+        var loss = await e2e.Prometheus.QueryUntilPresentAsync($"last_over_time(finetune_trainer_loss{{{labels}}}[10m])", TimeSpan.FromSeconds(60));
+        var tokens = await e2e.Prometheus.QueryUntilPresentAsync($"max_over_time(finetune_trainer_tokens_total{{{labels}}}[10m])", TimeSpan.FromSeconds(60));
         Assert.True(loss.Count == 1, $"no finetune_trainer_loss{{{labels}}} in Prometheus; its log:\n{e2e.Prometheus.Output}");
         Assert.True(loss[0].Value is > 0 and < 20, $"loss {loss[0].Value}");
         Assert.True(Assert.Single(tokens).Value > 0, "no tokens counted");
         // The operator's series too: its per-phase gauge counts this job as Succeeded.
         var succeeded = await e2e.Prometheus.QueryUntilPresentAsync(
-            $"finetune_operator_jobs{{job=\"operator\",phase=\"{nameof(JobPhase.Succeeded)}\",method=\"{method}\"}} >= 1", TimeSpan.FromSeconds(15));
+            $"finetune_operator_jobs{{job=\"operator\",phase=\"{nameof(JobPhase.Succeeded)}\",method=\"{method}\"}} >= 1", TimeSpan.FromSeconds(60));
         Assert.True(succeeded.Count == 1, $"the operator's finetune_operator_jobs has no Succeeded {method} job in Prometheus");
     }
 }

@@ -40,7 +40,7 @@ public sealed class RlhfPipelineTests(EndToEndCluster e2e)
         Assert.EndsWith("/ppo/adapter/", job.Status.Outputs!.Adapter, StringComparison.Ordinal);
 
         var labels = $"namespace=\"{EndToEndCluster.Ns}\",job=\"{name}\",method=\"rlhf\",stage=\"ppo\"";
-        var reward = await e2e.Prometheus.QueryUntilPresentAsync($"last_over_time(finetune_trainer_reward_mean{{{labels}}}[10m])", TimeSpan.FromSeconds(15));
+        var reward = await e2e.Prometheus.QueryUntilPresentAsync($"last_over_time(finetune_trainer_reward_mean{{{labels}}}[10m])", TimeSpan.FromSeconds(60));
         Assert.True(reward.Count == 1, $"no finetune_trainer_reward_mean{{{labels}}} in Prometheus; its log:\n{e2e.Prometheus.Output}");
     }
 

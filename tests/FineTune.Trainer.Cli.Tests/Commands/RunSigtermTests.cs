@@ -74,7 +74,43 @@ public sealed class RunSigtermTests : IDisposable
 
     private sealed record TrainerRun(int ExitCode, string Output, List<long> Steps);
 
-    private async Task<TrainerRun> RunTrainerAsync(string job, string scratch, long sigtermAtStep)
+    [Fact]
+    public async Task Sigterm_while_the_inputs_download_exits_143_at_once_without_training()
+    {
+        // An endpoint where nothing listens: every download attempt is refused and retried with backoff for minutes.
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var job = Path.Combine(_dir, "job.yaml");
+        File.WriteAllText(job, $$"""
+            apiVersion: finetune.dev/v1alpha1
+            kind: FineTuneJob
+            metadata: {name: evicted-early}
+            spec:
+              method: full
+              model: {uri: "s3://{{Bucket}}/models/tiny/"}
+              dataset: {uri: "s3://{{Bucket}}/data/train.jsonl", format: instruction}
+              output: {uri: "s3://{{Bucket}}/runs/"}
+              storage: {endpoint: "http://127.0.0.1:{{port}}", credentialsSecret: keys}
+              hyperparameters: {maxSteps: 10}
+            """);
+
+        var run = await RunTrainerAsync(job, "scratch", line => line.Contains("retrying in", StringComparison.Ordinal));
+
+        Assert.True(run.ExitCode == TrainerExitCodes.Interrupted, $"exit {run.ExitCode}:\n{run.Output}");
+        Assert.Contains($"of s3://{Bucket}/models/tiny/ failed", run.Output); // the retry is in the log, naming the object
+        Assert.Contains("interrupted while fetching the job's inputs", run.Output);
+        Assert.Empty(run.Steps);
+        Assert.DoesNotContain(S3rverProcess.SecretKey, run.Output);
+    }
+
+    private Task<TrainerRun> RunTrainerAsync(string job, string scratch, long sigtermAtStep) =>
+        RunTrainerAsync(job, scratch, line => line.StartsWith("{\"event\":\"step\"", StringComparison.Ordinal)
+            && JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64() >= sigtermAtStep);
+
+    /// <summary>Runs `trainer run` and sends it one SIGTERM on the first output line <paramref name="signalWhen"/> accepts.</summary>
+    private async Task<TrainerRun> RunTrainerAsync(string job, string scratch, Func<string, bool> signalWhen)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -101,10 +137,9 @@ public sealed class RunSigtermTests : IDisposable
             lock (lines)
             {
                 lines.Add(line);
-                if (!line.StartsWith("{\"event\":\"step\"", StringComparison.Ordinal)) return;
-                var step = JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64();
-                steps.Add(step);
-                if (step >= sigtermAtStep && !signalled)
+                if (line.StartsWith("{\"event\":\"step\"", StringComparison.Ordinal))
+                    steps.Add(JsonDocument.Parse(line).RootElement.GetProperty("step").GetInt64());
+                if (!signalled && signalWhen(line))
                 {
                     // No assertion here: this runs on an event thread, where a throw would end the test host.
                     signalled = SendSignal(process.Id, SignalTerm) == 0;

@@ -63,8 +63,17 @@ public static class RunCommand
         });
 
         using var telemetry = TrainerTelemetry.FromEnvironment(job.Spec.Method.ToString().ToLowerInvariant(), stage ?? JobPlanner.DefaultStage, errors);
-        using var session = JobSession.Open(job, file.DirectoryName ?? ".", events: telemetry.Metrics);
-        var plan = session.Plan(stage, RunIds.Resolve(runId));
+        using var session = JobSession.Open(job, file.DirectoryName ?? ".", events: new StorageRetryLog(errors, telemetry.Metrics));
+        JobPlan plan;
+        try
+        {
+            plan = session.Plan(stage, RunIds.Resolve(runId), stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            errors.WriteLine("interrupted while fetching the job's inputs, before any training step: nothing to checkpoint; the next start downloads again");
+            return TrainerExitCodes.Interrupted;
+        }
 
         JobResult Work(ITrainingObserver display)
         {

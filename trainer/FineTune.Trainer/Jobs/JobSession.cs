@@ -19,6 +19,7 @@ public sealed class JobSession : IDisposable
     private readonly ObjectStorage _storage;
     private readonly LocalUriResolver _local;
     private readonly StorageUri? _remoteOutput;
+    private readonly DownloadCache _cache;
 
     private JobSession(FineTuneJob job, ObjectStorage storage, LocalUriResolver local, StorageUri? remoteOutput, string scratchDirectory)
     {
@@ -27,7 +28,8 @@ public sealed class JobSession : IDisposable
         _local = local;
         _remoteOutput = remoteOutput;
         ScratchDirectory = scratchDirectory;
-        Resolver = new StorageUriResolver(new DownloadCache(storage, Path.Combine(scratchDirectory, "cache")), local);
+        _cache = new DownloadCache(storage, Path.Combine(scratchDirectory, "cache"));
+        Resolver = new StorageUriResolver(_cache, local);
     }
 
     /// <summary>Local working space: the download cache, checkpoint staging and the mirror of s3:// outputs.</summary>
@@ -97,9 +99,13 @@ public sealed class JobSession : IDisposable
         return string.IsNullOrWhiteSpace(configured) ? Path.Combine(Path.GetTempPath(), "finetune-scratch") : configured;
     }
 
-    /// <summary>Plans <paramref name="stage"/> of the job (downloading s3:// inputs) under <paramref name="runId"/>.</summary>
-    public JobPlan Plan(string? stage, string runId) =>
-        JobPlanner.Plan(_job, stage, runId, Resolver, uri => _remoteOutput is { } remote
+    /// <summary>
+    /// Plans <paramref name="stage"/> of the job (downloading s3:// inputs) under <paramref name="runId"/>. Cancelling
+    /// <paramref name="stop"/> (SIGTERM) abandons the downloads with an <see cref="OperationCanceledException"/>: a pod
+    /// evicted before training starts has nothing to checkpoint and should not hold its node for a model download.
+    /// </summary>
+    public JobPlan Plan(string? stage, string runId, CancellationToken stop = default) =>
+        JobPlanner.Plan(_job, stage, runId, new StorageUriResolver(_cache, _local, stop), uri => _remoteOutput is { } remote
             ? RemoteStageOutput.LocalMirror(remote, ScratchDirectory)
             : _local.ToPath(uri, "spec.output.uri"));
 

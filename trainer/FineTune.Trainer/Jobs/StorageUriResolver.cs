@@ -8,17 +8,18 @@ namespace FineTune.Trainer.Jobs;
 /// ETag cache into the scratch directory; paths and file:// URIs go to the <see cref="LocalUriResolver"/>. A directory
 /// URI is a prefix: every object under it is fetched with its relative path. Errors name the spec field; a store that
 /// cannot be reached stays a <see cref="StorageException"/> (a retry may fix it), anything permanent becomes a
-/// <see cref="JobInputException"/>.
+/// <see cref="JobInputException"/>. Cancelling <paramref name="cancellation"/> (SIGTERM while the inputs download)
+/// abandons the download with an <see cref="OperationCanceledException"/>; the cache keeps only complete objects.
 /// </summary>
-public sealed class StorageUriResolver(DownloadCache cache, LocalUriResolver local) : IUriResolver
+public sealed class StorageUriResolver(DownloadCache cache, LocalUriResolver local, CancellationToken cancellation = default) : IUriResolver
 {
     /// <inheritdoc />
     public string Directory(string uri, string field) =>
-        IsS3(uri) ? Fetch(uri, field, location => cache.GetDirectoryAsync(location)) : local.Directory(uri, field);
+        IsS3(uri) ? Fetch(uri, field, location => cache.GetDirectoryAsync(location, cancellation)) : local.Directory(uri, field);
 
     /// <inheritdoc />
     public string File(string uri, string field) =>
-        IsS3(uri) ? Fetch(uri, field, location => cache.GetFileAsync(location)) : local.File(uri, field);
+        IsS3(uri) ? Fetch(uri, field, location => cache.GetFileAsync(location, cancellation)) : local.File(uri, field);
 
     /// <summary>True for an s3:// URI.</summary>
     public static bool IsS3(string uri) => uri.TrimStart().StartsWith("s3://", StringComparison.OrdinalIgnoreCase);

@@ -19,21 +19,26 @@ public static class LossFunctions
     };
 
     /// <summary>
-    /// Next-token cross-entropy: logits at position t predict the label at t+1 (labels are aligned with the ids, the
-    /// Hugging Face convention); positions labelled -100 are ignored.
+    /// Next-token cross-entropy: the hidden state at position t predicts the label at t+1 (labels are aligned with the
+    /// ids, the Hugging Face convention); positions labelled -100 are ignored. Returns the logits of the scored
+    /// positions only, [targets, vocab].
     /// </summary>
     public static (Tensor LossSum, Tensor Logits) NextToken(ICausalLanguageModel model, TrainingBatch batch)
     {
-        var logits = model.Forward(batch.InputIds, batch.AttentionMask);
-        var vocab = logits.shape[^1];
-        // The labels move left by one (the last position gets -100) rather than the logits right: slicing the
-        // [B, T, V] logits would copy them forward and scatter their gradient into a zeroed copy backward, two
-        // full passes over the largest tensor of the step for one ignored row per sequence.
-        var predictions = logits.reshape(-1, vocab).to(ScalarType.Float32);
+        var hidden = model.ForwardHidden(batch.InputIds, batch.AttentionMask);
+        // The labels move left by one (the last position gets -100) rather than the logits right, and the output head
+        // runs only on the positions that have a target. With completion-only loss the prompt tokens never reach the
+        // head, whose [tokens, vocab] logits are the largest tensor of the step and, with a large vocabulary, a large
+        // share of its work; the last position of every sequence has no target either.
         using var ignored = full(batch.Labels.shape[0], 1, Data.TokenSequence.IgnoreIndex, ScalarType.Int64, batch.Labels.device);
         using var shifted = cat([batch.Labels[.., 1..], ignored], 1);
         using var targets = shifted.reshape(-1);
-        var loss = nn.functional.cross_entropy(predictions, targets, ignore_index: Data.TokenSequence.IgnoreIndex, reduction: nn.Reduction.Sum);
+        using var scored = targets.ne(Data.TokenSequence.IgnoreIndex).nonzero().squeeze(1);
+        using var rows = hidden.reshape(-1, hidden.shape[^1]).index_select(0, scored);
+        hidden.Dispose();
+        var logits = model.Logits(rows);
+        using var scoredTargets = targets.index_select(0, scored);
+        var loss = nn.functional.cross_entropy(logits.to(ScalarType.Float32), scoredTargets, reduction: nn.Reduction.Sum);
         return (loss, logits);
     }
 
