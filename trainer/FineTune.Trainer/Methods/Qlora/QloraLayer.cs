@@ -11,7 +11,7 @@ namespace FineTune.Trainer.Methods.Qlora;
 /// A linear layer whose frozen weight is stored in 4 bits, with a LoRA update on top (Dettmers et al., 2023, eq. 5):
 /// y = x·dequant(W₄)ᵀ + b + scaling · B(A(dropout(x))). The base weight W [out, in] (GPT-2's Conv1D: [in, out]) becomes
 /// a <see cref="QuantizedWeight"/> (child "weight"; the fp32 tensor is no longer held), dequantized in every forward to
-/// the compute dtype; x is cast to it, the product cast back to x's dtype (bitsandbytes' Linear4bit), then the
+/// the compute dtype (and again in backward, <see cref="FourBitProjection"/>, rather than kept); x is cast to it, the product cast back to x's dtype (bitsandbytes' Linear4bit), then the
 /// low-rank branch (<see cref="LowRankUpdate"/>, the same as <see cref="LoraLayer"/>'s) is added in the adapter's dtype.
 /// The bias stays a frozen Parameter under its own name. Merging keeps the 4-bit weight and holds
 /// dequant(W₄) + scaling·B·A in fp32 beside it until unmerged (exact both ways; re-quantizing would round the update away).
@@ -101,8 +101,10 @@ public sealed class QloraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear
             throw new InvalidOperationException("a merged QLoRA layer cannot be switched off; unmerge it first.");
         using var scope = NewDisposeScope();
         var rows = input.reshape(-1, input.shape[^1]);
-        var dense = _merged ?? weight.Dequantize(ComputeDtype);
-        var output = LinearWeights.Project(rows.to(dense.dtype), dense, bias?.to(dense.dtype), FanInFanOut).to(input.dtype);
+        var output = _merged is { } dense
+            ? LinearWeights.Project(rows.to(dense.dtype), dense, bias?.to(dense.dtype), FanInFanOut)
+            : BaseProjection(rows.to(ComputeDtype));
+        output = output.to(input.dtype);
         if (Enabled && !Merged)
         {
             // Dropout with p = 0 would still copy the input in training mode: skip it.
@@ -110,6 +112,19 @@ public sealed class QloraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear
             LowRankUpdate.AddInto(output, dropped, lora_A, lora_B, Scaling);
         }
         return output.view([.. input.shape[..^1], OutFeatures]).MoveToOuterDisposeScope();
+    }
+
+    // x·dequant(W₄)ᵀ + b in the compute dtype. With gradients on, FourBitProjection re-dequantizes in backward instead
+    // of autograd keeping the dense weight; without them (evaluation, generation) the plain product does the same work.
+    private Tensor BaseProjection(Tensor rows)
+    {
+        if (is_grad_enabled() && rows.requires_grad)
+        {
+            var output = FourBitProjection.Project(rows, weight, ComputeDtype, FanInFanOut);
+            return bias is null ? output : output.add(bias.to(ComputeDtype));
+        }
+        using var dense = weight.Dequantize(ComputeDtype);
+        return LinearWeights.Project(rows, dense, bias?.to(ComputeDtype), FanInFanOut);
     }
 
     /// <summary>scaling · B·A in the base weight's layout, fp32, no gradient.</summary>
