@@ -26,6 +26,7 @@ public static class MethodRegistry
             ? new PromptMethod(prompt, tokenizer)
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
         [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
+        [FineTuneMethod.Qat] = (spec, _) => new Qat.QatMethod(spec.Qat ?? new QatOptions()),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
