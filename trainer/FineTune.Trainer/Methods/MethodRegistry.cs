@@ -28,6 +28,7 @@ public static class MethodRegistry
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
         [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
         [FineTuneMethod.Qlora] = (spec, _) => new QloraMethod(spec.Qlora ?? new QloraOptions()),
+        [FineTuneMethod.Qat] = (spec, _) => new Qat.QatMethod(spec.Qat ?? new QatOptions()),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
