@@ -78,6 +78,11 @@ internal static class MethodTable
         ["qat-llama-int4-asymmetric-fp32"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Qat,
                 s => s.Qat = new QatOptions { WeightBits = 4, Symmetric = false, Export = QatExport.Fp32 }),
             c => LlamaTotal((LlamaConfig)c), StartsAsBase: false),
+        // upft's own part is its data (Methods/Upft tests); here its policy wrapper. The lora policy is LoraMethod itself
+        // behind the wrapper, which is no IPeftMethod, so this table's adapter checks cannot express it (UpftJobTests do).
+        ["upft-full-gpt2"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Upft,
+                s => s.Upft = new UpftOptions { PromptsUri = "prompts.jsonl", PolicyMethod = PolicyMethod.Full }),
+            c => Gpt2Total(c)),
     };
 
     // fp32 compute, so that outputs compare exactly with the dequantized base and the merged model.
