@@ -71,6 +71,18 @@ internal static class MethodTable
         ["qlora-llama-all-linear-fp4"] = new("llama", () => QloraTestSupport.Spec(QloraLlama),
             c => c.NumLayers * 2L * (LlamaAttentionInOut((LlamaConfig)c) + 3L * (c.HiddenSize + ((LlamaConfig)c).IntermediateSize)),
             ToBase: m => new QloraMethod(QloraLlama).RoundTargetWeights(m)),
+        // Fake quantization from the first step changes the outputs at once; every parameter trains through it.
+        ["qat-gpt2-int8-groups"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Qat,
+                s => s.Qat = new QatOptions { WeightBits = 8, GroupSize = 32, Export = QatExport.Int8 }),
+            c => Gpt2Total(c), StartsAsBase: false),
+        ["qat-llama-int4-asymmetric-fp32"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Qat,
+                s => s.Qat = new QatOptions { WeightBits = 4, Symmetric = false, Export = QatExport.Fp32 }),
+            c => LlamaTotal((LlamaConfig)c), StartsAsBase: false),
+        // upft's own part is its data (Methods/Upft tests); here its policy wrapper. The lora policy is LoraMethod itself
+        // behind the wrapper, which is no IPeftMethod, so this table's adapter checks cannot express it (UpftJobTests do).
+        ["upft-full-gpt2"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Upft,
+                s => s.Upft = new UpftOptions { PromptsUri = "prompts.jsonl", PolicyMethod = PolicyMethod.Full }),
+            c => Gpt2Total(c)),
     };
 
     // fp32 compute, so that outputs compare exactly with the dequantized base and the merged model.
@@ -105,6 +117,14 @@ internal static class MethodTable
     {
         long d = c.HiddenSize, inner = 4 * d;
         return 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + 2 * d + (d * inner + inner) + (inner * d + d);
+    }
+
+    // Embeddings, per layer q, k, v, o, gate, up, down and two norms, the final norm and the untied head.
+    private static long LlamaTotal(LlamaConfig c)
+    {
+        long d = c.HiddenSize, q = (long)c.NumHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim, inner = c.IntermediateSize;
+        var layer = d * q + 2 * d * kv + q * d + 3 * d * inner + 2 * d;
+        return (long)c.VocabSize * d * (c.TieWordEmbeddings ? 1 : 2) + c.NumLayers * layer + d;
     }
 
     private static long Gpt2Total(ModelConfig c) =>

@@ -28,6 +28,8 @@ public static class MethodRegistry
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
         [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
         [FineTuneMethod.Qlora] = (spec, _) => new QloraMethod(spec.Qlora ?? new QloraOptions()),
+        [FineTuneMethod.Qat] = (spec, _) => new Qat.QatMethod(spec.Qat ?? new QatOptions()),
+        [FineTuneMethod.Upft] = (spec, _) => Upft.UpftMethod.For(spec),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>
