@@ -68,6 +68,27 @@ public sealed class QloraLayerTests
     }
 
     [Fact]
+    public void Backward_dequantizes_the_weight_again_instead_of_keeping_a_dense_copy()
+    {
+        var layer = TrainedLayer(out var x);
+        var input = x.detach().clone().requires_grad_(true);
+        using var output = layer.forward(input);
+        // Every code becomes 0 between forward and backward: a kept dense weight would not see it, a re-dequantized one does.
+        using (no_grad()) layer.weight.packed.zero_();
+        using var upstream = randn_like(output);
+
+        output.mul(upstream).sum().backward();
+
+        using var dense = layer.weight.Dequantize(ScalarType.Float32);
+        using var a = layer.lora_A.weight!.detach();
+        using var b = layer.lora_B.weight!.detach();
+        using var rows = upstream.reshape(-1, 48);
+        // Conv1D layout: y = x·W + b + scaling·x·Aᵀ·Bᵀ, so dL/dx = g·Wᵀ + scaling·g·B·A.
+        using var expected = rows.mm(dense.t()).add(rows.mm(b).mm(a).mul(layer.Scaling)).view(input.shape);
+        Assert.True(MaxDifference(expected, input.grad!) < 1e-4, $"input gradient differs by {MaxDifference(expected, input.grad!)}");
+    }
+
+    [Fact]
     public void Target_weights_take_an_eighth_of_their_fp32_bytes_plus_the_scales()
     {
         var model = Model("llama");
