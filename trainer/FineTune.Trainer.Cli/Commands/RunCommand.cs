@@ -93,6 +93,12 @@ public static class RunCommand
                              $"{TrainerEnvironment.CheckpointGraceSeconds}={grace.TotalSeconds:0.##} s; the next start resumes from the previous checkpoint");
             return TrainerExitCodes.Failed;
         }
+        if (result.Interrupted && result.Steps == 0)
+        {
+            // Stopped while preparing (upft sampling, for example): no step ran, so there was nothing to save.
+            errors.WriteLine($"interrupted before the first training step: nothing to checkpoint; run again with --run-id {plan.RunId} to start over");
+            return TrainerExitCodes.Interrupted;
+        }
         if (result.Interrupted)
         {
             errors.WriteLine($"interrupted at step {result.Steps}: checkpoint written under {session.CheckpointsLocation(plan)}; run again with --run-id {plan.RunId} to resume");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using FineTune.Trainer.Training;
 
@@ -35,4 +36,10 @@ public sealed record JobResult
 
     /// <summary>Exported artifact folders by kind ("merged", "adapter").</summary>
     [JsonPropertyName("outputs")] public Dictionary<string, string> Outputs { get; init; } = [];
+
+    /// <summary>
+    /// A method's own figures, written as top-level blocks of metrics.json ("rlhf", "upft"). Part of the result, so
+    /// every writer of metrics.json (the local run and the upload of an s3:// output) keeps them.
+    /// </summary>
+    [JsonExtensionData] public JsonObject? MethodBlocks { get; init; }
 }

@@ -102,8 +102,9 @@ public static class UpftRunner
                 StoppedEarly = result.StoppedEarly,
                 Interrupted = result.Interrupted,
                 Outputs = outputs,
+                MethodBlocks = new JsonObject { ["upft"] = Block(set, method) },
             };
-            WriteSummary(plan, summary, set, method);
+            JobRunner.WriteSummary(plan, summary);
             return summary;
         }
         finally
@@ -136,18 +137,12 @@ public static class UpftRunner
         return UpftSampler.Sample(model, prompts, settings, encoder.StopTokenId(), fingerprint, observer.OnMessage, cancellation);
     }
 
-    private static void WriteSummary(JobPlan plan, JobResult summary, UpftSampleSet set, UpftMethod method)
+    private static JsonObject Block(UpftSampleSet set, UpftMethod method) => new()
     {
-        var json = JsonSerializer.SerializeToNode(summary)!.AsObject();
-        json["upft"] = new JsonObject
-        {
-            ["policyMethod"] = method.Policy.Name,
-            ["prompts"] = set.Samples.Select(s => s.Line).Distinct().Count(),
-            ["samples"] = set.Samples.Count,
-            ["structureSamples"] = set.StructureCount,
-            ["trainedTokens"] = set.TrainedTokens,
-        };
-        Directory.CreateDirectory(plan.RunDirectory);
-        File.WriteAllText(plan.ResultFile, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
+        ["policyMethod"] = method.Policy.Name,
+        ["prompts"] = set.Samples.Select(s => s.Line).Distinct().Count(),
+        ["samples"] = set.Samples.Count,
+        ["structureSamples"] = set.StructureCount,
+        ["trainedTokens"] = set.TrainedTokens,
+    };
 }
