@@ -24,6 +24,10 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
         { "m-prefix", "prefix", "prefix: {variant: prefix, virtualTokens: 4, projectionHiddenSize: 32}", "adapter" },
         { "m-ptuning-v2", "prefix", "prefix: {variant: ptuning-v2, virtualTokens: 4}", "adapter" },
         { "m-prompt", "prefix", "prefix: {variant: prompt, virtualTokens: 8}", "adapter" },
+        { "m-qlora", "qlora", "qlora: {rank: 4, alpha: 8, targetModules: [c_attn, c_fc], blockSize: 64, computeDtype: fp32}", "both" },
+        { "m-qat", "qat", "qat: {weightBits: 8, groupSize: 0, export: int8}", "merged" },
+        // {data} is the storage's data prefix: upft reads its unlabeled prompts from there.
+        { "m-upft", "upft", "upft: {promptsUri: \"{data}prompts.jsonl\", prefixTokens: 4, maxNewTokens: 12, policyMethod: lora}\nlora: {rank: 4, alpha: 8, targetModules: [c_attn]}", "adapter" },
     };
 
     [Theory]
@@ -31,7 +35,7 @@ public sealed class MethodMatrixTests(EndToEndCluster e2e)
     public async Task Method_reaches_Succeeded_with_its_outputs_where_status_points_and_its_metrics_scraped(
         string name, string method, string block, string save)
     {
-        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, method, block, save));
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, method, block.Replace("{data}", e2e.Storage.DataPrefix, StringComparison.Ordinal), save));
 
         var job = await e2e.WaitForSuccessAsync(name);
 

@@ -38,6 +38,8 @@ public static class HuggingFaceCheckpoint
         var (tensors, source) = WeightFileReader.Read(directory);
         try
         {
+            // A QAT int8 export (integer codes + scales) loads as the plain model its codes stand for.
+            Methods.Qat.QatCheckpoint.Dequantize(config, tensors, source);
             var model = ModelRegistry.Create(config);
             var report = StateDictLoader.Load(model, tensors, source);
             model.Module.to(dtype);

@@ -83,6 +83,7 @@ public sealed class TrainingLoop
         optimizer.Bind(_model);
         if (resumeFrom is not null) TrainingCheckpoint.LoadOptimizer(resumeFrom, optimizer, state.Step);
         _observer.OnStart(Shape(optimizer, state.Step));
+        (_method as IStepAwareMethod)?.StepsCompleted(state.Step);
 
         var iterator = new BatchIterator(_train, _options.BatchSize, _padId, _options.Seed, shuffle: true, start: state.DataPosition);
         var classification = _model is ISequenceClassifier;
@@ -129,6 +130,7 @@ public sealed class TrainingLoop
             }
 
             state = state with { Step = stepIndex + 1, DataPosition = iterator.Position, LastLoss = loss };
+            (_method as IStepAwareMethod)?.StepsCompleted(state.Step);
             tokensSeen += tokens;
             var seconds = clock.Elapsed.TotalSeconds;
             var done = state.Step - resumedFrom;
