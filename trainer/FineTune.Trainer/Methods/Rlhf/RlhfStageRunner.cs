@@ -32,6 +32,9 @@ public static class RlhfStageRunner
     {
         var rlhf = plan.Rlhf ?? throw new ArgumentException("not an rlhf stage plan", nameof(plan));
         observer.OnMessage($"rlhf stage {plan.Stage} (iteration {rlhf.Iteration}) starting from {rlhf.StartDirectory}");
+        // Fresh adapters (and anything else initialised) draw from torch's global generator: seeded, a stage is the same
+        // in every process, so a straight run and an interrupted-and-resumed one start from the same weights.
+        manual_seed(rlhf.StageJob.Spec.Hyperparameters.Seed);
         return rlhf.Stage.Name switch
         {
             RlhfStageName.Sft => JobRunner.Run(plan with { Job = rlhf.StageJob, Rlhf = null }, observer, cancellation, checkpoints),
@@ -161,13 +164,8 @@ public static class RlhfStageRunner
         }
     }
 
-    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec)
-    {
-        // Adapter and head initialisation draw from torch's global generator: seeded, a stage is the same in every
-        // process (a straight run and an interrupted-and-resumed one start from the same weights).
-        manual_seed(spec.Hyperparameters.Seed);
-        return (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
-    }
+    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec) =>
+        (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
 
     private static PreparedDataset Prepare(JobPlan plan, FineTuneJobSpec spec, ITextTokenizer tokenizer, ITrainingObserver observer)
     {
