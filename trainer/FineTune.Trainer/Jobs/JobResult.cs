@@ -39,7 +39,8 @@ public sealed record JobResult
 
     /// <summary>
     /// A method's own figures, written as top-level blocks of metrics.json ("rlhf", "upft"). Part of the result, so
-    /// every writer of metrics.json (the local run and the upload of an s3:// output) keeps them.
+    /// every writer of metrics.json (the local run and the upload of an s3:// output) keeps them. Keyed by block
+    /// name; each value is a <see cref="JsonObject"/>.
     /// </summary>
-    [JsonExtensionData] public JsonObject? MethodBlocks { get; init; }
+    [JsonExtensionData] public Dictionary<string, object>? MethodBlocks { get; init; }
 }

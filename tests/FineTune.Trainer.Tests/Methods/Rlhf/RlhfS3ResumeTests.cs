@@ -57,6 +57,18 @@ public sealed class RlhfS3ResumeTests(S3rverFixture s3) : IClassFixture<S3rverFi
         Assert.Equal([3L], (await checkpoints.ListVerifiedAsync()).Select(c => c.Step)); // keepCheckpoints: 1 dropped step 1
         Assert.Equal(await Sha256Async(store, "runs/straight/reward/merged/model.safetensors"),
             await Sha256Async(store, "runs/resumed/reward/merged/model.safetensors"));
+
+        // The metrics.json published to S3 (rewritten there with s3:// outputs) keeps the stage's rlhf block.
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(await ReadTextAsync(store, stage + "metrics.json"))!;
+        Assert.StartsWith("s3://", summary["outputs"]!["merged"]!.GetValue<string>());
+        Assert.True(summary["rlhf"]?["iteration"]?.GetValue<int>() == 1, $"metrics.json in S3 lost its rlhf block: {summary}");
+    }
+
+    private async Task<string> ReadTextAsync(IObjectStore store, string uri)
+    {
+        var local = _temp.Combine("read", Guid.NewGuid().ToString("N"));
+        await store.GetToFileAsync(StorageUri.Parse(uri), local);
+        return await File.ReadAllTextAsync(local);
     }
 
     // A tiny GPT-2 with its tokenizer and reverse-words preference pairs under a fresh prefix; reward starts from the

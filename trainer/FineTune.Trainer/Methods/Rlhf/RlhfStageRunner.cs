@@ -209,6 +209,7 @@ public static class RlhfStageRunner
     private static JobResult Finish(JobPlan plan, string method, long steps, double loss, bool interrupted,
         Dictionary<string, string> outputs, JsonObject rlhfMetrics)
     {
+        rlhfMetrics["iteration"] = plan.Rlhf!.Iteration;
         var result = new JobResult
         {
             RunId = plan.RunId,
@@ -219,12 +220,9 @@ public static class RlhfStageRunner
             ExportedStep = steps,
             Interrupted = interrupted,
             Outputs = outputs,
+            MethodBlocks = new Dictionary<string, object> { ["rlhf"] = rlhfMetrics },
         };
-        var json = JsonSerializer.SerializeToNode(result)!.AsObject();
-        rlhfMetrics["iteration"] = plan.Rlhf!.Iteration;
-        json["rlhf"] = rlhfMetrics;
-        Directory.CreateDirectory(plan.RunDirectory);
-        File.WriteAllText(plan.ResultFile, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        JobRunner.WriteSummary(plan, result);
         return result;
     }
 }

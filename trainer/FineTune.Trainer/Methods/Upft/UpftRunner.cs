@@ -102,7 +102,7 @@ public static class UpftRunner
                 StoppedEarly = result.StoppedEarly,
                 Interrupted = result.Interrupted,
                 Outputs = outputs,
-                MethodBlocks = new JsonObject { ["upft"] = Block(set, method) },
+                MethodBlocks = new Dictionary<string, object> { ["upft"] = Block(set, method) },
             };
             JobRunner.WriteSummary(plan, summary);
             return summary;
