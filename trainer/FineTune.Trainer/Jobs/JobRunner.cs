@@ -56,6 +56,10 @@ public static class JobRunner
                 $"{plan.TokenizerDirectory}: the tokenizer produces ids up to {tokenizer.VocabularySize - 1} but the model's vocab_size is {config.VocabSize}; " +
                 "use the tokenizer the model was trained with.");
 
+        // What the method draws at the start (LoRA's A, a classification head missing from the checkpoint, prefix
+        // tables) comes from the job's seed, not from whatever used the process's generator before: two runs of one
+        // manifest train the same weights.
+        manual_seed(hyperparameters.Seed);
         var (model, _) = HuggingFaceCheckpoint.Load(plan.ModelDirectory, device);
         try
         {
