@@ -15,6 +15,7 @@ internal static class BenchMethods
         ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["ptuning-v2"] = ("ptuning-v2 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["prompt"] = ("prompt tuning 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prompt, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+        ["qat"] = ("qat 8-bit weights per output channel, symmetric, from step 0, every parameter trains", s => s.Qat = new QatOptions(), FineTuneMethod.Qat),
     };
 
     /// <summary>The spec selecting config <paramref name="name"/>.</summary>
