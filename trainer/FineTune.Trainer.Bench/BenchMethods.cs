@@ -15,6 +15,15 @@ internal static class BenchMethods
         ["prefix"] = ("prefix 20 virtual tokens, MLP 512", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prefix, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["ptuning-v2"] = ("ptuning-v2 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.PtuningV2, VirtualTokens = 20 }, FineTuneMethod.Prefix),
         ["prompt"] = ("prompt tuning 20 virtual tokens", s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prompt, VirtualTokens = 20 }, FineTuneMethod.Prefix),
+        // QLoRA as LoRA above over an NF4 base (block 64, double-quantized scales), the base product in bf16.
+        ["qlora"] = ("qlora r=8 alpha=16 on c_attn, attn.c_proj, nf4 block 64 double-quant, bf16 compute",
+            s => s.Qlora = new QloraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] }, FineTuneMethod.Qlora),
+        // upft's training step is its policy's (here the lora config above); its one-off sampling is not timed.
+        ["upft"] = ("upft, policy lora r=8 alpha=16 on c_attn, attn.c_proj (training steps only)", s =>
+        {
+            s.Upft = new UpftOptions { PromptsUri = "bench", PolicyMethod = PolicyMethod.Lora };
+            s.Lora = new LoraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] };
+        }, FineTuneMethod.Upft),
         ["qat"] = ("qat 8-bit weights per output channel, symmetric, from step 0, every parameter trains", s => s.Qat = new QatOptions(), FineTuneMethod.Qat),
     };
 

@@ -64,7 +64,9 @@ public sealed class LocalCluster : IAsyncDisposable
         });
         foreach (var ns in options.Namespaces)
             server.Objects.Create(new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = ns } });
-        var jobs = new JobDriver(server);
+        // Pods the Job controller stops (suspend, a failed Job) stay terminating until their trainer has exited, as
+        // with a real kubelet: the operator's finalizer waits for them before deleting outputs.
+        var jobs = new JobDriver(server, new JobDriverOptions { GracefulTermination = true });
         var kubelet = new LocalKubelet(server, jobs, new LocalKubeletOptions
         {
             PodsDirectory = Path.Combine(state, "pods"),

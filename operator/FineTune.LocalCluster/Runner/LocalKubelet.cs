@@ -143,8 +143,9 @@ public sealed class LocalKubelet : IAsyncDisposable
 
             var exitCode = await process.Exited;
             await process.DisposeAsync();
-            if (process.TerminationRequested) return; // deleted: there is no pod left to report on
             _logger.LogInformation("Pod {Namespace}/{Pod} exited with code {ExitCode}", run.Namespace, run.Name, exitCode);
+            // A pod stopped gracefully (deletionTimestamp set) is still there until this report ends it; one deleted
+            // outright is gone already, and the report finds nothing (404) to write.
             Report(run, () =>
             {
                 if (exitCode == 0) _jobs.MarkPodSucceeded(run.Namespace, run.Name);

@@ -58,9 +58,11 @@ public sealed class FineTuneJobController(
     {
         if (job.Metadata.DeletionTimestamp is not null)
         {
-            await finalizer.FinalizeAsync(job, cancellationToken).ConfigureAwait(false);
-            admission.Release(AdmissionQueue.KeyOf(job));
-            return ReconcileResult.Done;
+            // Trainer pods still stopping keep their GPUs, and the job its place in the admission queue, until they are gone.
+            var recheck = await finalizer.FinalizeAsync(job, cancellationToken).ConfigureAwait(false);
+            if (recheck is null)
+                admission.Release(AdmissionQueue.KeyOf(job));
+            return new ReconcileResult(recheck);
         }
         var key = AdmissionQueue.KeyOf(job);
         var withFinalizer = await finalizer.EnsureAsync(job, cancellationToken).ConfigureAwait(false);

@@ -124,6 +124,25 @@ public sealed class LocalKubeletTests : KubeletFixture
     }
 
     [Fact]
+    public async Task Suspended_pod_stays_terminating_until_its_process_has_exited_then_reports_the_exit()
+    {
+        var started = NextStartedProcess("saver");
+        var saved = Path.Combine(Root, "saved");
+        ShellJob("saver", $"trap 'sleep 1; touch {saved}; exit 143' TERM; echo ready; while true; do sleep 0.1; done");
+        var process = await started;
+        var pod = await Eventually(() => Jobs.ActivePodOf(Ns, "saver"), p => LogOf(p).Contains("ready"), "the script to install its trap");
+
+        Server.Objects.Update<V1Job>(Ns, "saver", j => j.Spec.Suspend = true);
+
+        // While the process works through its SIGTERM (a checkpoint, in a trainer), the pod is there, terminating.
+        var terminating = await Eventually(() => Server.Objects.Get<V1Pod>(Ns, pod.Metadata.Name), p => p.Metadata.DeletionTimestamp is not null, "the pod to terminate");
+        Assert.Equal(143, await process.Exited.WaitAsync(Patience));
+        Assert.True(File.Exists(saved));
+        await Eventually(() => Server.Objects.Get<V1Pod>(Ns, terminating.Metadata.Name) is null ? "gone" : null, _ => true, "the pod to go once its process exited");
+        await WaitForJobCondition("saver", "Suspended");
+    }
+
+    [Fact]
     public async Task Suspending_the_job_kills_a_process_that_ignores_SIGTERM_after_the_grace_period()
     {
         var started = NextStartedProcess("stubborn");

@@ -35,7 +35,7 @@ public abstract class KubeletFixture : IAsyncLifetime
     {
         Server = await LocalKubeApiServer.StartAsync();
         Client = Server.CreateClient();
-        Jobs = new JobDriver(Server);
+        Jobs = new JobDriver(Server, new JobDriverOptions { GracefulTermination = true }); // as the local cluster runs it
         Kubelet = new LocalKubelet(Server, Jobs, KubeletOptions());
         Jobs.Start();
         Kubelet.Start();

@@ -91,8 +91,8 @@ public sealed class MethodContractTests
     {
         var entry = MethodTable.Rows[row];
         if (!entry.StartsAsBase) return; // virtual tokens are extra inputs from the first step on
+        using var baseLogits = BaseLogits(entry);
         var model = Model(entry.Architecture);
-        using var baseLogits = Logits(model);
         entry.Create().Apply(model);
 
         using var applied = Logits(model);
@@ -105,8 +105,8 @@ public sealed class MethodContractTests
     {
         var entry = MethodTable.Rows[row];
         if (entry.Create() is not IPeftMethod) return; // full and frozen have no adapter to switch off
+        using var baseLogits = BaseLogits(entry);
         var model = Model(entry.Architecture);
-        using var baseLogits = Logits(model);
         var method = (IPeftMethod)entry.Create();
         Train(model, method);
         using var trained = Logits(model);
@@ -252,6 +252,14 @@ public sealed class MethodContractTests
         var cached = TextGenerator.Generate(model, prompt, new GenerationOptions { MaxNewTokens = 6, UseCache = true });
         var recomputed = TextGenerator.Generate(model, prompt, new GenerationOptions { MaxNewTokens = 6, UseCache = false });
         Assert.Equal(recomputed, cached);
+    }
+
+    // Outputs of the base the adapter sits on: a fresh model, turned into the row's base where that differs.
+    private static Tensor BaseLogits(MethodTable.Row entry)
+    {
+        var reference = Model(entry.Architecture);
+        entry.ToBase?.Invoke(reference);
+        return Logits(reference);
     }
 
     private static ICausalLanguageModel LoadAdapterOntoFreshBase(string architecture, string directory)

@@ -1,8 +1,10 @@
 using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Methods;
+using FineTune.Trainer.Methods.Qlora;
 using FineTune.Trainer.Models;
 using FineTune.Trainer.Models.Llama;
 using FineTune.Trainer.Tests.Methods.Peft;
+using FineTune.Trainer.Tests.Methods.Qlora;
 
 namespace FineTune.Trainer.Tests.Methods;
 
@@ -20,8 +22,9 @@ internal static class MethodTable
     /// <param name="StartsAsBase">False when the method changes the outputs before any training (virtual tokens).</param>
     /// <param name="LearningRate">For the learning test: soft prompts need a far higher rate than weights (Lester et al. use 0.3).</param>
     /// <param name="RequiredFall">The relative fall of validation loss the learning test demands in 24 steps.</param>
+    /// <param name="ToBase">Turns a fresh model into the base the adapter sits on when that differs from it (qlora: target weights rounded to their 4-bit values).</param>
     public sealed record Row(string Architecture, Func<FineTuneJobSpec> Spec, Func<ModelConfig, long> TrainableCount, bool StartsAsBase = true,
-        double LearningRate = 1e-2, double RequiredFall = 0.005)
+        double LearningRate = 1e-2, double RequiredFall = 0.005, Action<ICausalLanguageModel>? ToBase = null)
     {
         public IFineTuneMethod Create() => MethodRegistry.Create(Spec());
     }
@@ -63,6 +66,11 @@ internal static class MethodTable
         ["prompt-llama"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Prefix,
                 s => s.Prefix = new PrefixOptions { Variant = PrefixVariant.Prompt, VirtualTokens = 8 }),
             c => 8L * c.HiddenSize, StartsAsBase: false, LearningRate: 0.1),
+        ["qlora-gpt2-nf4-double-quant"] = new("gpt2", () => QloraTestSupport.Spec(QloraGpt2),
+            c => c.NumLayers * 4L * (c.HiddenSize + 3L * c.HiddenSize), ToBase: m => new QloraMethod(QloraGpt2).RoundTargetWeights(m)),
+        ["qlora-llama-all-linear-fp4"] = new("llama", () => QloraTestSupport.Spec(QloraLlama),
+            c => c.NumLayers * 2L * (LlamaAttentionInOut((LlamaConfig)c) + 3L * (c.HiddenSize + ((LlamaConfig)c).IntermediateSize)),
+            ToBase: m => new QloraMethod(QloraLlama).RoundTargetWeights(m)),
         // Fake quantization from the first step changes the outputs at once; every parameter trains through it.
         ["qat-gpt2-int8-groups"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Qat,
                 s => s.Qat = new QatOptions { WeightBits = 8, GroupSize = 32, Export = QatExport.Int8 }),
@@ -70,7 +78,25 @@ internal static class MethodTable
         ["qat-llama-int4-asymmetric-fp32"] = new("llama", () => PeftTestSupport.Spec(FineTuneMethod.Qat,
                 s => s.Qat = new QatOptions { WeightBits = 4, Symmetric = false, Export = QatExport.Fp32 }),
             c => LlamaTotal((LlamaConfig)c), StartsAsBase: false),
+        // upft's own part is its data (Methods/Upft tests); here its policy wrapper. The lora policy is LoraMethod itself
+        // behind the wrapper, which is no IPeftMethod, so this table's adapter checks cannot express it (UpftJobTests do).
+        ["upft-full-gpt2"] = new("gpt2", () => PeftTestSupport.Spec(FineTuneMethod.Upft,
+                s => s.Upft = new UpftOptions { PromptsUri = "prompts.jsonl", PolicyMethod = PolicyMethod.Full }),
+            c => Gpt2Total(c)),
     };
+
+    // fp32 compute, so that outputs compare exactly with the dequantized base and the merged model.
+    private static QloraOptions QloraGpt2 => QloraTestSupport.Options();
+
+    private static QloraOptions QloraLlama => QloraTestSupport.Options(o =>
+    {
+        o.Rank = 2;
+        o.Alpha = 8;
+        o.TargetModules = ["all-linear"];
+        o.QuantType = QuantType.Fp4;
+        o.BlockSize = 32;
+        o.DoubleQuant = false;
+    });
 
     public static TheoryData<string> All => new(Rows.Keys);
 

@@ -2,7 +2,9 @@ using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Methods.Lora;
 using FineTune.Trainer.Models;
 using FineTune.Trainer.Rlhf;
+using FineTune.Trainer.Tests.Data;
 using FineTune.Trainer.Tests.Training;
+using FineTune.Trainer.Training.Checkpointing;
 using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Tests.Rlhf;
@@ -40,9 +42,11 @@ public sealed class PpoTests
             Seed = 3,
             PadId = TrainingSetup.PadId,
         };
-        var trainer = new PpoTrainer(policy, method, reference, new AsciiScorer(prompts[0].Sequence.Length), prompts, settings, CPU);
+        using var dir = new TempDirectory();
+        var trainer = new PpoTrainer(policy, method, reference, new AsciiScorer(prompts[0].Sequence.Length), prompts, settings, CPU,
+            new LocalCheckpointStore(dir.Path, 1));
 
-        var reports = trainer.Run();
+        var reports = trainer.Run().Reports;
 
         Assert.Equal(12, reports.Count);
         var first = reports.Take(3).Average(r => r.RewardMean);

@@ -5,21 +5,24 @@ using FineTune.Trainer.Rlhf;
 using FineTune.Trainer.Tests.Data;
 using FineTune.Trainer.Tests.Training;
 using FineTune.Trainer.Training;
+using FineTune.Trainer.Training.Checkpointing;
 using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Tests.Rlhf;
 
 public sealed class RewardModelTests
 {
-    private static RewardTrainer Trainer(RewardModel model, long steps) =>
+    private static RewardTrainer Trainer(RewardModel model, long steps, string runDirectory) =>
         new(model, RlhfFixtures.Preferences.Train, RlhfFixtures.Preferences.Validation,
-            TrainingSetup.Options(steps, learningRate: 2e-3, batchSize: 8), TrainingSetup.PadId, CPU, NullTrainingObserver.Instance);
+            TrainingSetup.Options(steps, learningRate: 2e-3, batchSize: 8), TrainingSetup.PadId, CPU,
+            new LocalCheckpointStore(runDirectory, 1), NullTrainingObserver.Instance);
 
     [Fact]
     public void Reward_model_ranks_held_out_reverse_words_pairs_well_above_chance()
     {
+        using var dir = new TempDirectory();
         using var model = RewardModel.Create((ICausalLanguageModel)TrainingSetup.Model("gpt2", seed: 3));
-        var trainer = Trainer(model, steps: 30);
+        var trainer = Trainer(model, steps: 30, dir.Path);
         var (before, _) = trainer.Evaluate(RlhfFixtures.Preferences.Validation);
 
         var result = trainer.Run();

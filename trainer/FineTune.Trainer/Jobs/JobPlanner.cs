@@ -17,6 +17,8 @@ public static class JobPlanner
         // rlhf: one stage per process, planned by the method's own planner (stage inputs come from the environment).
         if (spec.Method == FineTuneMethod.Rlhf)
             return Methods.Rlhf.RlhfStagePlanner.Plan(job, stage, runId, resolver, outputPath, Methods.Rlhf.RlhfStageContext.FromEnvironment());
+        // upft: prompts from spec.upft.promptsUri instead of spec.dataset.
+        if (spec.Method == FineTuneMethod.Upft) return Methods.Upft.UpftPlanner.Plan(job, stage, runId, resolver, outputPath);
         var methodName = JsonNames.OfEnumValue(spec.Method);
         if (!MethodRegistry.IsSupported(spec.Method))
             throw new JobInputException(

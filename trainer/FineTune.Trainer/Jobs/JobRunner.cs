@@ -34,6 +34,8 @@ public static class JobRunner
     {
         // rlhf stages (sft, reward, ppo, dpo) run through the method's own stage runner.
         if (plan.Rlhf is not null) return Methods.Rlhf.RlhfStageRunner.Run(plan, observer, cancellation, checkpoints);
+        // upft samples its own training examples before the shared loop runs.
+        if (plan.Job.Spec.Method == FineTuneMethod.Upft) return Methods.Upft.UpftRunner.Run(plan, observer, cancellation, checkpoints);
         var spec = plan.Job.Spec;
         var hyperparameters = spec.Hyperparameters;
         var tokenizer = TokenizerLoader.Load(plan.TokenizerDirectory);

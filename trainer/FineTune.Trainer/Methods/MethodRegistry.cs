@@ -6,6 +6,7 @@ using FineTune.Trainer.Methods.Full;
 using FineTune.Trainer.Methods.Lora;
 using FineTune.Trainer.Methods.Prefix;
 using FineTune.Trainer.Methods.Prompt;
+using FineTune.Trainer.Methods.Qlora;
 using FineTune.Trainer.Tokenization;
 
 namespace FineTune.Trainer.Methods;
@@ -26,7 +27,9 @@ public static class MethodRegistry
             ? new PromptMethod(prompt, tokenizer)
             : new PrefixMethod(spec.Prefix ?? new PrefixOptions()),
         [FineTuneMethod.Rlhf] = (spec, _) => Rlhf.RlhfPolicy.Method(spec),
+        [FineTuneMethod.Qlora] = (spec, _) => new QloraMethod(spec.Qlora ?? new QloraOptions()),
         [FineTuneMethod.Qat] = (spec, _) => new Qat.QatMethod(spec.Qat ?? new QatOptions()),
+        [FineTuneMethod.Upft] = (spec, _) => Upft.UpftMethod.For(spec),
     };
 
     /// <summary>The methods this trainer build can run, by their spec names.</summary>

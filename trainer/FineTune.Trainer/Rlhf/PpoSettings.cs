@@ -26,6 +26,9 @@ public sealed record PpoSettings
     /// <summary>Padding id for batching.</summary>
     public required int PadId { get; init; }
 
+    /// <summary>Write a checkpoint every N iterations (always at the end and when interrupted).</summary>
+    public long CheckpointEverySteps { get; init; } = long.MaxValue;
+
     /// <summary>Normalise advantages over each rollout batch (mean 0, variance 1), as TRL does; off only in tests of the raw maths.</summary>
     public bool WhitenAdvantages { get; init; } = true;
 }

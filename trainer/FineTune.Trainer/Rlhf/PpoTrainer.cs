@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Data;
 using FineTune.Trainer.Methods;
 using FineTune.Trainer.Models;
 using FineTune.Trainer.Models.Generation;
 using FineTune.Trainer.Telemetry;
 using FineTune.Trainer.Training;
+using FineTune.Trainer.Training.Checkpointing;
 using static TorchSharp.torch;
 
 namespace FineTune.Trainer.Rlhf;
@@ -17,6 +19,13 @@ namespace FineTune.Trainer.Rlhf;
 /// plus valueCoef × the clipped value loss over the whole rollout batch. Dropout stays off (old and new log-probabilities
 /// must come from the same function).
 /// </summary>
+/// <remarks>
+/// Checkpoints (policy weights with the adapter for lora, value head, AdamW moments, iteration, prompt position) go to
+/// the stage's store every checkpoint interval, at the end and after the iteration during which cancellation came.
+/// Resume is exact: sampling seeds and learning rate are functions of the iteration and the prompt order of its
+/// position, so N iterations, an interruption and N more in a new process equal 2N straight iterations on CPU.
+/// The reference and reward models are inputs, rebuilt by the caller, not state.
+/// </remarks>
 public sealed class PpoTrainer
 {
     private readonly ICausalLanguageModel _policy;
@@ -26,11 +35,18 @@ public sealed class PpoTrainer
     private readonly IReadOnlyList<Example> _prompts;
     private readonly PpoSettings _settings;
     private readonly Device _device;
+    private readonly ICheckpointStore _checkpoints;
     private readonly ITrainingObserver _observer;
 
-    /// <summary>Prepares PPO of <paramref name="policy"/> (trained through <paramref name="method"/>) on <paramref name="prompts"/>.</summary>
+    /// <summary>The value head's module name (its tensors are v_head.summary.weight and .bias, as TRL names them).</summary>
+    public const string ValueHeadModule = "v_head";
+
+    /// <summary>
+    /// Prepares PPO of <paramref name="policy"/> (trained through <paramref name="method"/>) on <paramref name="prompts"/>,
+    /// checkpointing into <paramref name="checkpoints"/>.
+    /// </summary>
     public PpoTrainer(ICausalLanguageModel policy, IFineTuneMethod method, ReferencePolicy reference, IRewardScorer reward,
-        IReadOnlyList<Example> prompts, PpoSettings settings, Device device, ITrainingObserver? observer = null)
+        IReadOnlyList<Example> prompts, PpoSettings settings, Device device, ICheckpointStore checkpoints, ITrainingObserver? observer = null)
     {
         if (prompts.Count == 0) throw new ArgumentException("PPO needs at least one prompt", nameof(prompts));
         _policy = policy;
@@ -40,6 +56,7 @@ public sealed class PpoTrainer
         _prompts = prompts;
         _settings = settings;
         _device = device;
+        _checkpoints = checkpoints;
         _observer = observer ?? NullTrainingObserver.Instance;
         ValueHead = new ValueHead(policy.Config.HiddenSize, device);
     }
@@ -47,36 +64,65 @@ public sealed class PpoTrainer
     /// <summary>The critic trained beside the policy.</summary>
     public ValueHead ValueHead { get; }
 
-    /// <summary>Runs the iterations; returns one report per iteration done (fewer when cancelled).</summary>
-    public IReadOnlyList<PpoIterationReport> Run(CancellationToken cancellation = default)
+    /// <summary>The method name in the stage's checkpoints: ppo- and the policy method (a resume by another is refused).</summary>
+    public string MethodName => "ppo-" + _method.Name;
+
+    /// <summary>
+    /// Runs the iterations from the newest checkpoint (or from the start). Cancelling <paramref name="cancellation"/>
+    /// checkpoints after the current iteration and returns with Interrupted set.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or gradient norm became NaN or infinite.</exception>
+    public PpoTrainingResult Run(CancellationToken cancellation = default)
     {
         _method.Apply(_policy);
-        var trainable = _method.TrainableParameterNames(_policy).ToHashSet(StringComparer.Ordinal);
-        var parameters = _policy.Module.named_parameters().Where(p => trainable.Contains(p.name)).Select(p => p.parameter)
-            .Concat(ValueHead.parameters()).ToList();
-        using var optimizer = optim.AdamW(parameters, _settings.LearningRate, weight_decay: 0);
+        var trained = new ModelWithHeads(_policy, (ValueHeadModule, ValueHead));
+        var saver = new StageCheckpoints(_checkpoints, _observer);
+        var resume = saver.Resume(trained, MethodName);
+        var state = resume?.State ?? new TrainingState { Method = MethodName, TotalSteps = _settings.Iterations };
+        var names = _method.TrainableParameterNames(_policy)
+            .Concat(ValueHead.named_parameters().Select(p => ValueHeadModule + "." + p.name)).ToList();
+        using var optimizer = new MasterWeightAdamW(trained, names, Precision.Fp32, weightDecay: 0);
+        // Every iteration takes ppoEpochs optimizer steps (a non-finite one stops the run), so the count follows.
+        if (resume is not null) TrainingCheckpoint.LoadOptimizer(resume.Directory, optimizer, state.Step * _settings.Ppo.PpoEpochs);
+        var resumedFrom = state.Step;
+        _observer.OnStart(StageCheckpoints.Shape(trained, optimizer, _settings.Iterations, resumedFrom));
+
         _policy.Module.eval();
-        var order = new PromptOrder(_prompts.Count, _settings.Seed);
+        var order = new PromptOrder(_prompts.Count, _settings.Seed, state.DataPosition);
         var reports = new List<PpoIterationReport>();
+        var lastCheckpoint = resume?.Directory;
+        var interrupted = false;
         var clock = Stopwatch.StartNew();
         long tokensSeen = 0;
-        for (long iteration = 1; iteration <= _settings.Iterations; iteration++)
+        for (var iteration = state.Step + 1; iteration <= _settings.Iterations; iteration++)
         {
-            if (cancellation.IsCancellationRequested) break;
             var rows = Enumerable.Range(0, _settings.Ppo.RolloutBatchSize).Select(_ => _prompts[order.Next()]).ToList();
             var rollout = Sample(rows, iteration);
-            var (report, norm) = Optimize(rollout, optimizer, parameters, iteration);
+            var (report, norm) = Optimize(rollout, optimizer, iteration, lastCheckpoint);
             reports.Add(report);
+            var loss = report.PolicyLoss + _settings.Ppo.ValueCoef * report.ValueLoss;
+            state = state with { Step = iteration, DataPosition = order.Position, LastLoss = loss };
             var tokens = rollout.AttentionMask.Sum();
             tokensSeen += tokens;
             var seconds = clock.Elapsed.TotalSeconds;
-            _observer.OnStep(new StepReport(iteration, _settings.Iterations, report.PolicyLoss + _settings.Ppo.ValueCoef * report.ValueLoss,
-                _settings.LearningRate, norm, tokens, seconds > 0 ? tokensSeen / seconds : 0,
-                seconds / iteration * (_settings.Iterations - iteration), order.Epoch));
+            var done = iteration - resumedFrom;
+            _observer.OnStep(new StepReport(iteration, _settings.Iterations, loss, _settings.LearningRate, norm, tokens,
+                seconds > 0 ? tokensSeen / seconds : 0, seconds / done * (_settings.Iterations - iteration), order.Epoch));
             _observer.OnRlhf(iteration, new RlhfStepMetrics(RewardMean: report.RewardMean, KlDivergence: report.Kl,
                 ClipFraction: report.ClipFraction, ValueLoss: report.ValueLoss));
+
+            var last = iteration == _settings.Iterations;
+            interrupted = cancellation.IsCancellationRequested && !last;
+            if (iteration % _settings.CheckpointEverySteps == 0 || last || interrupted)
+                lastCheckpoint = saver.Save(trained, optimizer, state, new Dictionary<string, double> { ["loss"] = loss });
+            if (interrupted) break;
         }
-        return reports;
+        return new PpoTrainingResult(state.Step, reports, interrupted)
+        {
+            ResumedFromIteration = resumedFrom,
+            LastLoss = state.LastLoss,
+            LastCheckpoint = lastCheckpoint,
+        };
     }
 
     private Rollout Sample(IReadOnlyList<Example> rows, long iteration)
@@ -100,7 +146,7 @@ public sealed class PpoTrainer
         return Rollout.Build(prompts, responses, _settings.PadId);
     }
 
-    private (PpoIterationReport Report, double Norm) Optimize(Rollout rollout, optim.Optimizer optimizer, IList<TorchSharp.Modules.Parameter> parameters, long iteration)
+    private (PpoIterationReport Report, double Norm) Optimize(Rollout rollout, MasterWeightAdamW optimizer, long iteration, string? lastCheckpoint)
     {
         using var scope = NewDisposeScope();
         var ppo = _settings.Ppo;
@@ -123,7 +169,7 @@ public sealed class PpoTrainer
         for (var epoch = 0; epoch < ppo.PpoEpochs; epoch++)
         {
             using var step = NewDisposeScope();
-            optimizer.zero_grad();
+            optimizer.ZeroGradients();
             var hidden = _policy.ForwardHidden(ids, mask);
             var logProbs = TokenLogProbs.Next(_policy.Logits(hidden), ids, ppo.Temperature);
             var values = ValueHead.forward(hidden.narrow(1, 0, hidden.shape[1] - 1));
@@ -132,9 +178,9 @@ public sealed class PpoTrainer
             var loss = policy + value * ppo.ValueCoef;
             loss.backward();
             var lossValue = loss.item<float>();
-            if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(iteration, "ppo loss", lossValue, null);
-            norm = _settings.MaxGradNorm > 0 ? nn.utils.clip_grad_norm_(parameters, _settings.MaxGradNorm) : 0;
-            optimizer.step();
+            if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(iteration, "ppo loss", lossValue, lastCheckpoint);
+            norm = optimizer.Step(_settings.LearningRate, _settings.MaxGradNorm);
+            if (!double.IsFinite(norm)) throw new TrainingDivergedException(iteration, "gradient norm", norm, lastCheckpoint);
             policyLoss += policy.item<float>() / ppo.PpoEpochs;
             valueLoss += value.item<float>() / ppo.PpoEpochs;
             clipFraction += clipped / ppo.PpoEpochs;

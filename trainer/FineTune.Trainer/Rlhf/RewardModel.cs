@@ -35,12 +35,20 @@ public sealed class RewardModel : IRewardScorer, IDisposable
     /// <summary>Every parameter: the decoder's, then the head's.</summary>
     public IEnumerable<Parameter> Parameters() => Decoder.Module.parameters().Concat(Head.parameters());
 
-    /// <summary>A reward model on <paramref name="decoder"/> with a fresh head drawn with the model's initializer range.</summary>
-    public static RewardModel Create(ICausalLanguageModel decoder)
+    /// <summary>
+    /// A reward model on <paramref name="decoder"/> with a fresh head drawn with the model's initializer range, from a
+    /// generator seeded with <paramref name="seed"/> (null: torch's global generator). A seeded head makes the stage
+    /// repeatable whatever drew from the global generator before, which a resumed run must match.
+    /// </summary>
+    public static RewardModel Create(ICausalLanguageModel decoder, long? seed = null)
     {
         var device = decoder.Module.parameters().First().device;
-        var score = nn.Linear(decoder.Config.HiddenSize, 1, hasBias: false, device: device);
-        using (no_grad()) nn.init.normal_(score.weight, 0, 1 / Math.Sqrt(decoder.Config.HiddenSize + 1));
+        // Drawn on the CPU (where the generator lives), then moved: the same head on every device.
+        var score = nn.Linear(decoder.Config.HiddenSize, 1, hasBias: false);
+        using var generator = seed is long value ? new Generator(unchecked((ulong)value)) : null;
+        // Tensor.normal_ rather than nn.init.normal_: the latter ignores its generator in TorchSharp 0.107 (measured).
+        using (no_grad()) score.weight.normal_(0, 1 / Math.Sqrt(decoder.Config.HiddenSize + 1), generator);
+        score.to(device);
         return new RewardModel(decoder, score);
     }
 

@@ -12,7 +12,7 @@ namespace FineTune.Trainer.Methods.Lora;
 /// its base. It takes over the base layer's own Parameter objects as weight and bias, so base parameter names do not
 /// change; the adapter adds lora_A.weight and lora_B.weight (PEFT's names). Works for nn.Linear and GPT-2's Conv1D.
 /// </summary>
-public sealed class LoraLayer : nn.Module<Tensor, Tensor>
+public sealed class LoraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear
 {
     /// <summary>The base weight, in the base layer's layout.</summary>
     public Parameter weight;
@@ -38,15 +38,19 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
         _fanInFanOut = baseWeights.FanInFanOut;
         Rank = rank;
         Scaling = scaling;
-        lora_A = nn.Linear(baseWeights.InFeatures, rank, hasBias: false);
-        lora_B = nn.Linear(rank, baseWeights.OutFeatures, hasBias: false);
+        InFeatures = baseWeights.InFeatures;
+        OutFeatures = baseWeights.OutFeatures;
+        (lora_A, lora_B) = LowRankUpdate.Create(InFeatures, OutFeatures, rank, weight.device, weight.dtype);
         lora_dropout = nn.Dropout(dropout);
         _dropout = dropout;
-        using (no_grad()) lora_B.weight!.zero_();
-        var device = weight.device;
-        if (device.type != DeviceType.CPU || weight.dtype != ScalarType.Float32) { lora_A.to(device).to(weight.dtype); lora_B.to(device).to(weight.dtype); }
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public long InFeatures { get; }
+
+    /// <inheritdoc />
+    public long OutFeatures { get; }
 
     /// <summary>Rank r.</summary>
     public int Rank { get; }
@@ -70,29 +74,19 @@ public sealed class LoraLayer : nn.Module<Tensor, Tensor>
             throw new InvalidOperationException("a merged LoRA layer cannot be switched off; unmerge it first.");
         if (!Enabled || Merged) return LinearWeights.Project(input, weight, bias, _fanInFanOut);
         using var scope = NewDisposeScope();
-        // On rows x [N, in]: y = base(x), then y += scaling · (x·Aᵀ)·Bᵀ in place by one addmm whose alpha carries the
-        // scaling. Neither the [N, out] update nor a scaled copy of it is ever allocated, and backward has no
-        // full-size mul: autograd applies alpha to the rank-r gradients. The base product does not need its own
-        // output for its gradient, so the in-place update is safe for autograd.
+        // On rows x [N, in]: y = base(x), then the low-rank update in place (LowRankUpdate.AddInto says why).
         var rows = input.reshape(-1, input.shape[^1]);
         var output = _fanInFanOut
             ? (bias is null ? rows.mm(weight) : addmm(bias, rows, weight, 1.0f, 1.0f))
             : nn.functional.linear(rows, weight, bias);
         // Dropout with p = 0 would still copy the input in training mode: skip it.
         var dropped = _dropout > 0 ? lora_dropout.forward(rows) : rows;
-        var low = dropped.mm(lora_A.weight!.t());
-        output.addmm_(low, lora_B.weight!.t(), beta: 1.0f, alpha: (float)Scaling);
+        LowRankUpdate.AddInto(output, dropped, lora_A, lora_B, Scaling);
         return output.view([.. input.shape[..^1], output.shape[1]]).MoveToOuterDisposeScope();
     }
 
     /// <summary>scaling · B·A in the base weight's layout (a new tensor, no gradient).</summary>
-    public Tensor DeltaWeight()
-    {
-        using var noGrad = no_grad();
-        using var product = lora_B.weight!.matmul(lora_A.weight!);
-        using var scaled = product.mul(Scaling);
-        return (_fanInFanOut ? scaled.t() : scaled).to(weight.dtype).contiguous();
-    }
+    public Tensor DeltaWeight() => LowRankUpdate.Delta(lora_A, lora_B, Scaling, _fanInFanOut, weight.dtype);
 
     /// <summary>Adds the update into the base weight (no-op when merged).</summary>
     public void Merge()

@@ -22,9 +22,10 @@ public static class LoraTargets
 
     /// <summary>
     /// The module paths <paramref name="patterns"/> select, in model order; each pattern must select at least one
-    /// linear layer, and <paramref name="rank"/> must fit every selected layer.
+    /// linear layer, and <paramref name="rank"/> must fit every selected layer. Errors name the fields of the
+    /// <paramref name="block"/> option block (lora, qlora).
     /// </summary>
-    public static IReadOnlyList<string> Resolve(ILanguageModel model, IReadOnlyList<string>? patterns, int rank)
+    public static IReadOnlyList<string> Resolve(ILanguageModel model, IReadOnlyList<string>? patterns, int rank, string block = "lora")
     {
         var linear = LinearModules(model);
         var selected = new HashSet<string>(StringComparer.Ordinal);
@@ -35,33 +36,36 @@ public static class LoraTargets
                 : linear.Keys.Where(new ModulePattern(text).Matches).ToList();
             if (matches.Count == 0)
                 throw new PeftException(
-                    $"lora.targetModules: '{text}' matches no linear layer of the {model.Config.ModelType} model; its linear layers are " +
+                    $"{block}.targetModules: '{text}' matches no linear layer of the {model.Config.ModelType} model; its linear layers are " +
                     $"{string.Join(", ", linear.Keys.Select(Leaf).Distinct())} (for example '{linear.Keys.FirstOrDefault()}'), or use {AllLinear}.");
             selected.UnionWith(matches);
         }
         foreach (var path in selected)
         {
-            var weights = linear[path];
-            var smallest = Math.Min(weights.InFeatures, weights.OutFeatures);
+            var (inFeatures, outFeatures) = linear[path];
+            var smallest = Math.Min(inFeatures, outFeatures);
             if (rank > smallest)
                 throw new PeftException(
-                    $"lora.rank: {rank} is larger than target '{path}' allows ({weights.InFeatures} → {weights.OutFeatures}); " +
+                    $"{block}.rank: {rank} is larger than target '{path}' allows ({inFeatures} → {outFeatures}); " +
                     $"expected at most {smallest}.");
         }
         return linear.Keys.Where(selected.Contains).ToArray();
     }
 
-    /// <summary>Every linear layer (nn.Linear, Conv1D, or one already wrapped by LoRA) by path, in model order.</summary>
-    public static IReadOnlyDictionary<string, LinearWeights> LinearModules(ILanguageModel model)
+    /// <summary>
+    /// Every linear layer (nn.Linear, Conv1D, or one already wrapped by LoRA or QLoRA) by path with its in and out
+    /// features, in model order.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (long InFeatures, long OutFeatures)> LinearModules(ILanguageModel model)
     {
-        var result = new Dictionary<string, LinearWeights>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         var modules = ModuleSurgery.Modules(model);
-        var wrappers = modules.Where(m => m.Value is LoraLayer).Select(m => m.Key).ToArray();
+        var wrappers = modules.Where(m => m.Value is IWrappedLinear).Select(m => m.Key).ToArray();
         foreach (var (path, module) in modules)
         {
             if (wrappers.Any(w => path.StartsWith(w + ".", StringComparison.Ordinal))) continue; // lora_A/lora_B themselves
-            var weights = module is LoraLayer lora ? new LinearWeights(lora.weight, lora.bias, lora.FanInFanOut) : LinearWeights.Of(module);
-            if (weights is not null) result[path] = weights;
+            if (module is IWrappedLinear wrapped) result[path] = (wrapped.InFeatures, wrapped.OutFeatures);
+            else if (LinearWeights.Of(module) is { } weights) result[path] = (weights.InFeatures, weights.OutFeatures);
         }
         return result;
     }

@@ -2,6 +2,7 @@ using FineTune.Trainer.Methods.Adapter;
 using FineTune.Trainer.Methods.Lora;
 using FineTune.Trainer.Methods.Prefix;
 using FineTune.Trainer.Methods.Prompt;
+using FineTune.Trainer.Methods.Qlora;
 using FineTune.Trainer.Models;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -14,7 +15,8 @@ public static class PeftRegistry
 {
     private static readonly Dictionary<string, Func<PeftConfig, IPeftMethod>> Factories = new(StringComparer.Ordinal)
     {
-        ["LORA"] = LoraMethod.FromConfig,
+        // PEFT writes QLoRA adapters as LORA too; their quantization_config tells them apart.
+        ["LORA"] = config => QloraMethod.Describes(config) ? QloraMethod.FromConfig(config) : LoraMethod.FromConfig(config),
         ["BOTTLENECK"] = AdapterMethod.FromConfig,
         ["PREFIX_TUNING"] = PrefixMethod.FromConfig,
         ["PROMPT_TUNING"] = PromptMethod.FromConfig,

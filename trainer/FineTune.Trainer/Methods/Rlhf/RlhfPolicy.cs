@@ -8,10 +8,16 @@ namespace FineTune.Trainer.Methods.Rlhf;
 public static class RlhfPolicy
 {
     /// <summary>The policy's method: full, or lora with spec.lora (defaults when absent).</summary>
-    public static IFineTuneMethod Method(FineTuneJobSpec spec) => PolicyMethodOf(spec) switch
+    public static IFineTuneMethod Method(FineTuneJobSpec spec) => Method(PolicyMethodOf(spec), spec.Lora);
+
+    /// <summary>
+    /// The method of <paramref name="policy"/>: full, or lora with <paramref name="lora"/> (defaults when null). Shared
+    /// by every composite method that trains a policy (rlhf, upft).
+    /// </summary>
+    public static IFineTuneMethod Method(PolicyMethod policy, LoraOptions? lora) => policy switch
     {
         PolicyMethod.Full => new FullMethod(),
-        _ => new LoraMethod(spec.Lora ?? new LoraOptions()),
+        _ => new LoraMethod(lora ?? new LoraOptions()),
     };
 
     /// <summary>spec.rlhf.policyMethod (lora when the block is absent).</summary>

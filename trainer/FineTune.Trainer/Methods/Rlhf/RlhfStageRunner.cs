@@ -19,8 +19,10 @@ namespace FineTune.Trainer.Methods.Rlhf;
 /// <summary>
 /// Runs one planned rlhf stage. sft is the shared job runner on the stage's single-method job; dpo is the shared
 /// training loop with <see cref="DpoObjective"/> as the loss; reward and ppo run their own loops
-/// (<see cref="RewardTrainer"/>, <see cref="PpoTrainer"/>). Every stage writes merged/ (the next stage's start; for
-/// reward the model with its score head), adapter/ for lora policies, and metrics.json with an "rlhf" block.
+/// (<see cref="RewardTrainer"/>, <see cref="PpoTrainer"/>). Every stage checkpoints into the store it is given (by
+/// default checkpoints/ in the stage's run directory), resumes from its newest checkpoint, and writes merged/ (the next
+/// stage's start; for reward the model with its score head), adapter/ for lora policies, and metrics.json with an
+/// "rlhf" block.
 /// </summary>
 public static class RlhfStageRunner
 {
@@ -33,22 +35,24 @@ public static class RlhfStageRunner
         return rlhf.Stage.Name switch
         {
             RlhfStageName.Sft => JobRunner.Run(plan with { Job = rlhf.StageJob, Rlhf = null }, observer, cancellation, checkpoints),
-            RlhfStageName.Reward => RunReward(plan, rlhf, observer, cancellation),
+            RlhfStageName.Reward => RunReward(plan, rlhf, observer, cancellation, checkpoints),
             RlhfStageName.Dpo => RunDpo(plan, rlhf, observer, cancellation, checkpoints),
-            RlhfStageName.Ppo => RunPpo(plan, rlhf, observer, cancellation),
+            RlhfStageName.Ppo => RunPpo(plan, rlhf, observer, cancellation, checkpoints),
             _ => throw new JobInputException($"--stage: '{plan.Stage}' has no implementation."),
         };
     }
 
-    private static JobResult RunReward(JobPlan plan, RlhfStagePlan rlhf, ITrainingObserver observer, CancellationToken cancellation)
+    private static JobResult RunReward(JobPlan plan, RlhfStagePlan rlhf, ITrainingObserver observer, CancellationToken cancellation,
+        ICheckpointStore? checkpoints)
     {
         var spec = rlhf.StageJob.Spec;
         var (tokenizer, device) = Setup(plan, spec);
         var data = Prepare(plan, spec, tokenizer, observer);
         var options = TrainingOptions.From(spec.Hyperparameters, data.Train.Count);
-        using var reward = RewardModel.Create(LoadDecoder(rlhf.StartDirectory, device));
+        using var reward = RewardModel.Create(LoadDecoder(rlhf.StartDirectory, device), spec.Hyperparameters.Seed);
         observer.OnMessage($"reward model on {data.Train.Count} preference pairs ({data.Validation.Count} for validation), {options.TotalSteps} steps");
-        var trainer = new RewardTrainer(reward, data.Train, data.Validation, options, tokenizer.PadId, device, observer);
+        var store = checkpoints ?? new LocalCheckpointStore(plan.RunDirectory, spec.Output.KeepCheckpoints);
+        var trainer = new RewardTrainer(reward, data.Train, data.Validation, options, tokenizer.PadId, device, store, observer);
         var result = trainer.Run(cancellation);
         var outputs = new Dictionary<string, string>();
         if (!result.Interrupted)
@@ -63,7 +67,7 @@ public static class RlhfStageRunner
             ["rewardModelAccuracy"] = result.ValidationAccuracy,
             ["validationPairwiseLoss"] = result.ValidationLoss,
         };
-        return Finish(plan, "reward", result.Steps, result.LastLoss, result.Interrupted, outputs, metrics);
+        return Finish(plan, RewardTrainer.MethodName, result.Steps, result.LastLoss, result.Interrupted, outputs, metrics);
     }
 
     private static JobResult RunDpo(JobPlan plan, RlhfStagePlan rlhf, ITrainingObserver observer, CancellationToken cancellation,
@@ -101,7 +105,8 @@ public static class RlhfStageRunner
         }
     }
 
-    private static JobResult RunPpo(JobPlan plan, RlhfStagePlan rlhf, ITrainingObserver observer, CancellationToken cancellation)
+    private static JobResult RunPpo(JobPlan plan, RlhfStagePlan rlhf, ITrainingObserver observer, CancellationToken cancellation,
+        ICheckpointStore? checkpoints)
     {
         var spec = rlhf.StageJob.Spec;
         var (tokenizer, device) = Setup(plan, spec);
@@ -125,27 +130,30 @@ public static class RlhfStageRunner
                 LearningRate = h.LearningRate,
                 MaxGradNorm = h.MaxGradNorm,
                 Seed = h.Seed,
+                // Without checkpointEverySteps: once per epoch over the prompts, as the shared loop defaults to.
+                CheckpointEverySteps = h.CheckpointEverySteps ?? perEpoch,
                 EosTokenId = tokenizer.EosId,
                 PadId = tokenizer.PadId,
             };
             observer.OnMessage($"ppo on {data.Train.Count} prompts: {iterations} iterations of {ppo.RolloutBatchSize} rollouts, reward model {rlhf.RewardModelDirectory}");
-            var trainer = new PpoTrainer(policy, method, reference, reward, data.Train, settings, device, observer);
+            var store = checkpoints ?? new LocalCheckpointStore(plan.RunDirectory, spec.Output.KeepCheckpoints);
+            var trainer = new PpoTrainer(policy, method, reference, reward, data.Train, settings, device, store, observer);
             using var valueHead = trainer.ValueHead;
-            var reports = trainer.Run(cancellation);
-            var interrupted = reports.Count < iterations;
-            var outputs = interrupted ? [] : Export(plan, policy, method, spec);
+            var result = trainer.Run(cancellation);
+            var outputs = result.Interrupted ? [] : Export(plan, policy, method, spec);
+            var reports = result.Reports;
             var last = reports.Count > 0 ? reports[^1] : null;
             var metrics = new JsonObject
             {
-                ["rewardMeanFirst"] = reports.Count > 0 ? reports[0].RewardMean : null,
+                // The first iteration's figure only when this process ran it (a resumed run has not kept it).
+                ["rewardMeanFirst"] = result.ResumedFromIteration == 0 && reports.Count > 0 ? reports[0].RewardMean : null,
                 ["rewardMean"] = last?.RewardMean,
                 ["kl"] = last?.Kl,
                 ["clipFraction"] = last?.ClipFraction,
                 ["valueLoss"] = last?.ValueLoss,
                 ["policyLoss"] = last?.PolicyLoss,
             };
-            return Finish(plan, method.Name, reports.Count, last is null ? double.NaN : last.PolicyLoss + ppo.ValueCoef * last.ValueLoss,
-                interrupted, outputs, metrics);
+            return Finish(plan, method.Name, result.Iterations, result.LastLoss ?? double.NaN, result.Interrupted, outputs, metrics);
         }
         finally
         {
@@ -153,8 +161,13 @@ public static class RlhfStageRunner
         }
     }
 
-    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec) =>
-        (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
+    private static (ITextTokenizer Tokenizer, Device Device) Setup(JobPlan plan, FineTuneJobSpec spec)
+    {
+        // Adapter and head initialisation draw from torch's global generator: seeded, a stage is the same in every
+        // process (a straight run and an interrupted-and-resumed one start from the same weights).
+        manual_seed(spec.Hyperparameters.Seed);
+        return (TokenizerLoader.Load(plan.TokenizerDirectory), DeviceSelector.Select(JsonNames.OfEnumValue(spec.Resources.Device)));
+    }
 
     private static PreparedDataset Prepare(JobPlan plan, FineTuneJobSpec spec, ITextTokenizer tokenizer, ITrainingObserver observer)
     {
