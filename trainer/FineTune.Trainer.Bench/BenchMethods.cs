@@ -24,6 +24,7 @@ internal static class BenchMethods
             s.Upft = new UpftOptions { PromptsUri = "bench", PolicyMethod = PolicyMethod.Lora };
             s.Lora = new LoraOptions { Rank = 8, Alpha = 16, Dropout = 0, TargetModules = ["c_attn", "attn.c_proj"] };
         }, FineTuneMethod.Upft),
+        ["qat"] = ("qat 8-bit weights per output channel, symmetric, from step 0, every parameter trains", s => s.Qat = new QatOptions(), FineTuneMethod.Qat),
     };
 
     /// <summary>The spec selecting config <paramref name="name"/>.</summary>

@@ -108,6 +108,24 @@ public sealed class QatMethodTests
     }
 
     [Fact]
+    public void Bf16_training_keeps_every_quantized_layer_and_ends_with_fp32_weights()
+    {
+        var model = TrainingSetup.Model();
+        var method = QatTestSupport.Method(bits: 4, groupSize: 32);
+        var observer = new RecordingObserver();
+        using var dir = new TempDirectory();
+        new TrainingLoop(model, method, TrainingSetup.Data, TrainingSetup.Options(2, precision: Precision.Bf16), TrainingSetup.PadId, CPU,
+            new LocalCheckpointStore(dir.Path), observer).Run();
+
+        Assert.All(observer.Steps, s => Assert.True(double.IsFinite(s.Loss) && double.IsFinite(s.GradNorm)));
+        Assert.All(observer.MethodMetrics, m => Assert.True(m.Metrics.QuantizationError is > 0 and < 1));
+        var layers = QatTargets.Layers(model);
+        Assert.Equal(8, layers.Count); // the casts to bf16 and back kept every wrapper
+        Assert.All(layers, l => Assert.Equal(ScalarType.Float32, l.Layer.weight.dtype));
+        Assert.All(model.Module.named_parameters(), p => Assert.True(p.parameter.requires_grad, $"{p.name} stopped training"));
+    }
+
+    [Fact]
     public void A_group_size_that_does_not_divide_a_layer_is_a_clear_error()
     {
         var model = Model("llama"); // the tiny llama's MLP has 176 inputs in down_proj
