@@ -17,7 +17,7 @@ bench-trainer: ## Training throughput of the reference GPT model (fp32, bf16) an
 	  OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(if $(TCMALLOC),LD_PRELOAD=$(TCMALLOC)) \
 	    $(DOTNET) $(TRAINER_BENCH) --dtype $$dtype --steps $(BENCH_STEPS); \
 	done
-	@for method in full lora adapter prefix ptuning-v2 prompt; do \
+	@for method in full lora adapter prefix ptuning-v2 prompt qlora qat upft; do \
 	  OMP_NUM_THREADS=$${OMP_NUM_THREADS:-$$(nproc)} $(if $(TCMALLOC),LD_PRELOAD=$(TCMALLOC)) \
 	    $(DOTNET) $(TRAINER_BENCH) --dtype fp32 --method $$method --steps $(BENCH_STEPS); \
 	done
