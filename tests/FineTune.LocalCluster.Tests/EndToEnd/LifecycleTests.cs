@@ -19,7 +19,9 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
     public async Task Trainer_killed_mid_run_is_retried_and_resumes_from_its_last_checkpoint()
     {
         const string name = "killed";
-        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "full", save: "merged", maxSteps: 30, checkpointEverySteps: 3, backoffLimit: 2));
+        // The tiny model trains at tens of steps per second: enough steps that the kill lands mid-run.
+        const int steps = 90;
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "full", save: "merged", maxSteps: steps, checkpointEverySteps: 3, backoffLimit: 2));
         var first = await RunningPodAsync(name);
         var log = await LogUntilAsync(first, l => TrainerLog.Checkpoints(l).Count > 0, "a first checkpoint");
         var process = e2e.Cluster.Kubelet.ProcessOf(EndToEndCluster.Ns, first.Metadata.Name);
@@ -35,15 +37,18 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         var resumed = TrainerLog.ResumedFrom(e2e.LogOf(pods[1].Metadata.Name));
         Assert.True(resumed == checkpointed, $"the retry resumed from step {resumed?.ToString() ?? "none"}, the killed run's last checkpoint was {checkpointed}");
         Assert.Single(e2e.TrainingJobsOf(name));
-        Assert.Equal(30, job.Status!.Progress?.Step);
-        Assert.True(job.Status.LastCheckpoint is { Step: 30 }, $"status.lastCheckpoint: {KubernetesJson.Serialize(job.Status.LastCheckpoint)}");
+        Assert.Equal(steps, job.Status!.Progress?.Step);
+        Assert.True(job.Status.LastCheckpoint is { Step: steps }, $"status.lastCheckpoint: {KubernetesJson.Serialize(job.Status.LastCheckpoint)}");
     }
 
     [Fact]
     public async Task Suspend_stops_the_trainer_with_SIGTERM_after_a_checkpoint_and_resume_continues_from_that_step()
     {
         const string name = "paused";
-        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "lora", "lora: {rank: 4, targetModules: [c_attn]}", maxSteps: 40, checkpointEverySteps: 1000));
+        // Enough steps that the suspension always lands mid-run, however fast the machine trains (about 20 steps/s
+        // when idle): two steps in, the rest take seconds.
+        const int steps = 200;
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "lora", "lora: {rank: 4, targetModules: [c_attn]}", maxSteps: steps, checkpointEverySteps: 1000));
         var first = await RunningPodAsync(name);
         await LogUntilAsync(first, l => TrainerLog.Steps(l) >= 2, "two steps");
         var process = e2e.Cluster.Kubelet.ProcessOf(EndToEndCluster.Ns, first.Metadata.Name)!;
@@ -54,7 +59,7 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         Assert.Equal(TrainerExitCodes.Interrupted, await process.Exited.WaitAsync(EndToEndCluster.Patience));
         var interruptedLog = e2e.LogOf(first.Metadata.Name);
         var checkpoint = Assert.Single(TrainerLog.Checkpoints(interruptedLog)); // only the one SIGTERM asked for
-        Assert.True(checkpoint is > 0 and < 40, $"checkpoint at step {checkpoint}");
+        Assert.True(checkpoint is > 0 and < steps, $"checkpoint at step {checkpoint}");
         Assert.Empty(e2e.PodsOf(name));
 
         await SetSuspendAsync(name, false);
@@ -62,14 +67,15 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         var job = await e2e.WaitForSuccessAsync(name);
         var resumedPod = Assert.Single(e2e.PodsOf(name));
         Assert.Equal(checkpoint, TrainerLog.ResumedFrom(e2e.LogOf(resumedPod.Metadata.Name)));
-        Assert.Equal(40, job.Status!.Progress?.Step);
+        Assert.Equal(steps, job.Status!.Progress?.Step);
     }
 
     [Fact]
     public async Task Operator_restarted_mid_run_converges_without_a_second_training_job()
     {
         const string name = "restarted";
-        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "adapter", "adapter: {reductionFactor: 4}", maxSteps: 30));
+        // Enough steps that the run is still going while the operator is down (the tiny model trains fast).
+        await e2e.ApplyAsync(TestManifests.Job(e2e.Storage, name, "adapter", "adapter: {reductionFactor: 4}", maxSteps: 400));
         var pod = await RunningPodAsync(name);
         await LogUntilAsync(pod, l => TrainerLog.Steps(l) >= 2, "two steps");
 
