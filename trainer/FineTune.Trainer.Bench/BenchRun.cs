@@ -41,7 +41,8 @@ internal sealed class BenchRun
         _targets = data[.., 1..].reshape(-1).contiguous();
 
         int virtualTokens = BenchMethods.VirtualTokens(methodName);
-        bool full = methodName == "full";
+        // Methods that train every base weight (full, and qat through its fake quantizer) do full fine-tuning's matmuls.
+        bool full = BenchMethods.Spec(methodName).Method is FineTuneMethod.Full or FineTuneMethod.Qat;
         // Per-token matmuls a method adds: its 2-D trainable weights, except prefix methods, whose trainable weights
         // produce the virtual tokens once per batch.
         long added = full || virtualTokens > 0 ? 0 : Parameters.Where(p => p.dim() == 2).Sum(p => p.numel());
