@@ -12,7 +12,7 @@ namespace FineTune.Trainer.Methods.Lora;
 /// its base. It takes over the base layer's own Parameter objects as weight and bias, so base parameter names do not
 /// change; the adapter adds lora_A.weight and lora_B.weight (PEFT's names). Works for nn.Linear and GPT-2's Conv1D.
 /// </summary>
-public sealed class LoraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear
+public sealed class LoraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear, IMergeableLayer
 {
     /// <summary>The base weight, in the base layer's layout.</summary>
     public Parameter weight;

@@ -13,8 +13,7 @@ namespace FineTune.Trainer.Methods.Lora;
 /// </summary>
 public sealed class LoraMethod(LoraOptions options) : IPeftMethod
 {
-    private readonly ModulesToSave _modulesToSave = new(options.ModulesToSave ?? [], "lora.modulesToSave");
-    private bool _enabled = true;
+    private readonly AdapterSwitch _switch = new("LoRA", new ModulesToSave(options.ModulesToSave ?? [], "lora.modulesToSave"));
 
     /// <summary>The options this instance applies.</summary>
     public LoraOptions Options { get; } = options;
@@ -42,14 +41,14 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
             ModuleSurgery.Replace(model, path, new LoraLayer(LinearWeights.Of(module)!, Options.Rank, Scaling, Options.Dropout));
         }
         var trainable = TrainableParameterNames(model);
-        _modulesToSave.Capture(model, _modulesToSave.ParameterNames(model, IsAdapterParameter));
+        _switch.ModulesToSave.Capture(model, _switch.ModulesToSave.ParameterNames(model, IsAdapterParameter));
         ParameterSelection.RequireGradientsOnly(model, trainable.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <inheritdoc />
     public IReadOnlyList<string> TrainableParameterNames(ILanguageModel model)
     {
-        var saved = _modulesToSave.ParameterNames(model, IsAdapterParameter).ToHashSet(StringComparer.Ordinal);
+        var saved = _switch.ModulesToSave.ParameterNames(model, IsAdapterParameter).ToHashSet(StringComparer.Ordinal);
         return model.Module.named_parameters().Select(p => p.name).Where(n => IsAdapterParameter(n) || saved.Contains(n)).ToArray();
     }
 
@@ -76,7 +75,7 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
     // bit for bit after an export.
     private void WriteMerged(ILanguageModel model, string directory)
     {
-        if (!_enabled) throw new InvalidOperationException("the LoRA adapter is switched off; switch it on before a merged export.");
+        _switch.RequireEnabled("a merged export");
         using var scope = TorchSharp.torch.NewDisposeScope();
         var merged = new Dictionary<string, TorchSharp.torch.Tensor>(StringComparer.Ordinal);
         foreach (var (path, module) in ModuleSurgery.Modules(model))
@@ -114,26 +113,13 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
     });
 
     /// <inheritdoc />
-    public void Merge(ILanguageModel model)
-    {
-        if (!_enabled) throw new InvalidOperationException("the LoRA adapter is switched off; switch it on before merging.");
-        foreach (var layer in Layers(model)) layer.Merge();
-    }
+    public void Merge(ILanguageModel model) => _switch.Merge(Layers(model));
 
     /// <inheritdoc />
-    public void Unmerge(ILanguageModel model)
-    {
-        foreach (var layer in Layers(model)) layer.Unmerge();
-    }
+    public void Unmerge(ILanguageModel model) => AdapterSwitch.Unmerge(Layers(model));
 
     /// <inheritdoc />
-    public void SetAdapterEnabled(ILanguageModel model, bool enabled)
-    {
-        if (!enabled) Unmerge(model);
-        foreach (var layer in Layers(model)) layer.Enabled = enabled;
-        _modulesToSave.SetEnabled(model, enabled);
-        _enabled = enabled;
-    }
+    public void SetAdapterEnabled(ILanguageModel model, bool enabled) => _switch.SetEnabled(model, Layers(model), enabled);
 
     /// <inheritdoc />
     public void SaveAdapter(ILanguageModel model, string directory) => AdapterWeights.SaveTrainable(this, model, directory);

@@ -16,7 +16,7 @@ namespace FineTune.Trainer.Methods.Qlora;
 /// The bias stays a frozen Parameter under its own name. Merging keeps the 4-bit weight and holds
 /// dequant(W₄) + scaling·B·A in fp32 beside it until unmerged (exact both ways; re-quantizing would round the update away).
 /// </summary>
-public sealed class QloraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear
+public sealed class QloraLayer : nn.Module<Tensor, Tensor>, IWrappedLinear, IMergeableLayer
 {
     /// <summary>The 4-bit base weight.</summary>
     public QuantizedWeight weight;

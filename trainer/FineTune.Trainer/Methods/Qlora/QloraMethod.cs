@@ -25,8 +25,7 @@ public sealed class QloraMethod(QloraOptions options) : IPeftMethod, IMethodMetr
 
     private static readonly int[] BlockSizes = [32, 64, 128, 256];
 
-    private readonly ModulesToSave _modulesToSave = new(options.ModulesToSave ?? [], "qlora.modulesToSave");
-    private bool _enabled = true;
+    private readonly AdapterSwitch _switch = new("QLoRA", new ModulesToSave(options.ModulesToSave ?? [], "qlora.modulesToSave"));
 
     /// <summary>The options this instance applies.</summary>
     public QloraOptions Options { get; } = options;
@@ -61,14 +60,14 @@ public sealed class QloraMethod(QloraOptions options) : IPeftMethod, IMethodMetr
             Release(model, weights);
         }
         var trainable = TrainableParameterNames(model);
-        _modulesToSave.Capture(model, _modulesToSave.ParameterNames(model, LoraMethod.IsAdapterParameter));
+        _switch.ModulesToSave.Capture(model, _switch.ModulesToSave.ParameterNames(model, LoraMethod.IsAdapterParameter));
         ParameterSelection.RequireGradientsOnly(model, trainable.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <inheritdoc />
     public IReadOnlyList<string> TrainableParameterNames(ILanguageModel model)
     {
-        var saved = _modulesToSave.ParameterNames(model, LoraMethod.IsAdapterParameter).ToHashSet(StringComparer.Ordinal);
+        var saved = _switch.ModulesToSave.ParameterNames(model, LoraMethod.IsAdapterParameter).ToHashSet(StringComparer.Ordinal);
         return model.Module.named_parameters().Select(p => p.name)
             .Where(n => LoraMethod.IsAdapterParameter(n) || saved.Contains(n)).ToArray();
     }
@@ -110,7 +109,7 @@ public sealed class QloraMethod(QloraOptions options) : IPeftMethod, IMethodMetr
     // Writes dequant(W₄) + scaling·B·A for every quantized layer as its plain weight, leaving the live model as it is.
     private void WriteMerged(ILanguageModel model, string directory)
     {
-        if (!_enabled) throw new InvalidOperationException("the QLoRA adapter is switched off; switch it on before a merged export.");
+        _switch.RequireEnabled("a merged export");
         using var scope = NewDisposeScope();
         var merged = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (path, module) in ModuleSurgery.Modules(model))
@@ -202,26 +201,13 @@ public sealed class QloraMethod(QloraOptions options) : IPeftMethod, IMethodMetr
     }
 
     /// <inheritdoc />
-    public void Merge(ILanguageModel model)
-    {
-        if (!_enabled) throw new InvalidOperationException("the QLoRA adapter is switched off; switch it on before merging.");
-        foreach (var layer in Layers(model)) layer.Merge();
-    }
+    public void Merge(ILanguageModel model) => _switch.Merge(Layers(model));
 
     /// <inheritdoc />
-    public void Unmerge(ILanguageModel model)
-    {
-        foreach (var layer in Layers(model)) layer.Unmerge();
-    }
+    public void Unmerge(ILanguageModel model) => AdapterSwitch.Unmerge(Layers(model));
 
     /// <inheritdoc />
-    public void SetAdapterEnabled(ILanguageModel model, bool enabled)
-    {
-        if (!enabled) Unmerge(model);
-        foreach (var layer in Layers(model)) layer.Enabled = enabled;
-        _modulesToSave.SetEnabled(model, enabled);
-        _enabled = enabled;
-    }
+    public void SetAdapterEnabled(ILanguageModel model, bool enabled) => _switch.SetEnabled(model, Layers(model), enabled);
 
     /// <inheritdoc />
     public void SaveAdapter(ILanguageModel model, string directory) => AdapterWeights.SaveTrainable(this, model, directory);
