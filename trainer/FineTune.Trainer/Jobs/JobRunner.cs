@@ -89,14 +89,7 @@ public static class JobRunner
                     evaluation = Evaluator.Evaluate(model, data.Validation, options.BatchSize, tokenizer.PadId, device);
                     observer.OnMessage($"exporting the best checkpoint, step {best} (validation loss {result.BestEvalLoss:G6})");
                 }
-                var kinds = save == SaveMode.Both ? new[] { SaveMode.Merged, SaveMode.Adapter } : new[] { save };
-                foreach (var kind in kinds)
-                {
-                    var directory = plan.OutputDirectory(kind);
-                    method.Export(model, directory, kind);
-                    CopyTokenizerFiles(plan.TokenizerDirectory, directory);
-                    outputs[JsonNames.OfEnumValue(kind)] = directory;
-                }
+                outputs = Export(plan, model, method, save);
             }
 
             var summary = new JobResult
@@ -119,6 +112,23 @@ public static class JobRunner
         {
             model.Module.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Exports <paramref name="model"/> as <paramref name="save"/> asks (both: merged and adapter) into the plan's
+    /// output directories, each with the tokenizer files; returns the folders by kind ("merged", "adapter").
+    /// </summary>
+    public static Dictionary<string, string> Export(JobPlan plan, ILanguageModel model, IFineTuneMethod method, SaveMode save)
+    {
+        var outputs = new Dictionary<string, string>();
+        foreach (var kind in save == SaveMode.Both ? new[] { SaveMode.Merged, SaveMode.Adapter } : new[] { save })
+        {
+            var directory = plan.OutputDirectory(kind);
+            method.Export(model, directory, kind);
+            CopyTokenizerFiles(plan.TokenizerDirectory, directory);
+            outputs[JsonNames.OfEnumValue(kind)] = directory;
+        }
+        return outputs;
     }
 
     /// <summary>Writes <paramref name="summary"/> as the plan's metrics.json.</summary>

@@ -56,20 +56,8 @@ public sealed class LoraMethod(LoraOptions options) : IPeftMethod
     public SaveMode ResolveSave(SaveMode? requested) => requested ?? SaveMode.Adapter;
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        switch (kind)
-        {
-            case SaveMode.Adapter:
-                SaveAdapter(model, directory);
-                break;
-            case SaveMode.Merged:
-                WriteMerged(model, directory);
-                break;
-            default:
-                throw new ArgumentException($"export kind {kind}: export adapter and merged one at a time, each into its own directory.");
-        }
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) =>
+        AdapterSwitch.Export(this, model, directory, kind, WriteMerged);
 
     // Writes base + scaling·B·A for every wrapped layer without touching the live weights, so training can go on
     // bit for bit after an export.

@@ -1,3 +1,4 @@
+using FineTune.Api.V1Alpha1;
 using FineTune.Trainer.Models;
 
 namespace FineTune.Trainer.Methods.Peft;
@@ -35,6 +36,26 @@ public sealed class AdapterSwitch(string adapterName, ModulesToSave modulesToSav
     public static void Unmerge(IEnumerable<IMergeableLayer> layers)
     {
         foreach (var layer in layers) layer.Unmerge();
+    }
+
+    /// <summary>
+    /// Writes one export kind of a mergeable adapter method: the adapter directory, or the merged model through
+    /// <paramref name="writeMerged"/> (which must leave the live weights as they are, so training can go on).
+    /// </summary>
+    public static void Export(IPeftMethod method, ILanguageModel model, string directory, SaveMode kind,
+        Action<ILanguageModel, string> writeMerged)
+    {
+        switch (kind)
+        {
+            case SaveMode.Adapter:
+                method.SaveAdapter(model, directory);
+                break;
+            case SaveMode.Merged:
+                writeMerged(model, directory);
+                break;
+            default:
+                throw new ArgumentException($"export kind {kind}: export adapter and merged one at a time, each into its own directory.");
+        }
     }
 
     /// <summary>Switches the adapter on or off (off unmerges first).</summary>

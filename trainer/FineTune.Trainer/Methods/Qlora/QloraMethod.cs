@@ -91,20 +91,8 @@ public sealed class QloraMethod(QloraOptions options) : IPeftMethod, IMethodMetr
     public SaveMode ResolveSave(SaveMode? requested) => requested ?? SaveMode.Adapter;
 
     /// <inheritdoc />
-    public void Export(ILanguageModel model, string directory, SaveMode kind)
-    {
-        switch (kind)
-        {
-            case SaveMode.Adapter:
-                SaveAdapter(model, directory);
-                break;
-            case SaveMode.Merged:
-                WriteMerged(model, directory);
-                break;
-            default:
-                throw new ArgumentException($"export kind {kind}: export adapter and merged one at a time, each into its own directory.");
-        }
-    }
+    public void Export(ILanguageModel model, string directory, SaveMode kind) =>
+        AdapterSwitch.Export(this, model, directory, kind, WriteMerged);
 
     // Writes dequant(W₄) + scaling·B·A for every quantized layer as its plain weight, leaving the live model as it is.
     private void WriteMerged(ILanguageModel model, string directory)

@@ -183,19 +183,8 @@ public static class RlhfStageRunner
         throw new JobInputException($"{directory}: model_type '{model.Config.ModelType}' is not a decoder; rlhf needs a causal language model (gpt2, llama, mistral, qwen2).");
     }
 
-    private static Dictionary<string, string> Export(JobPlan plan, ICausalLanguageModel policy, IFineTuneMethod method, FineTuneJobSpec spec)
-    {
-        var outputs = new Dictionary<string, string>();
-        var save = method.ResolveSave(spec.Output.Save);
-        foreach (var kind in save == SaveMode.Both ? new[] { SaveMode.Merged, SaveMode.Adapter } : new[] { save })
-        {
-            var directory = plan.OutputDirectory(kind);
-            method.Export(policy, directory, kind);
-            JobRunner.CopyTokenizerFiles(plan.TokenizerDirectory, directory);
-            outputs[JsonNames.OfEnumValue(kind)] = directory;
-        }
-        return outputs;
-    }
+    private static Dictionary<string, string> Export(JobPlan plan, ICausalLanguageModel policy, IFineTuneMethod method, FineTuneJobSpec spec) =>
+        JobRunner.Export(plan, policy, method, method.ResolveSave(spec.Output.Save));
 
     private static JsonObject? Statistics(DpoStepStatistics? statistics) => statistics is null ? null : new JsonObject
     {

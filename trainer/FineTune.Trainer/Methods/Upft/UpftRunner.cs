@@ -80,17 +80,7 @@ public static class UpftRunner
                 new SampleCarryingCheckpointStore(store, setFile), observer);
             var result = loop.Run(cancellation);
 
-            var outputs = new Dictionary<string, string>();
-            if (!result.Interrupted)
-            {
-                foreach (var kind in save == SaveMode.Both ? new[] { SaveMode.Merged, SaveMode.Adapter } : new[] { save })
-                {
-                    var directory = plan.OutputDirectory(kind);
-                    method.Export(model, directory, kind);
-                    JobRunner.CopyTokenizerFiles(plan.TokenizerDirectory, directory);
-                    outputs[JsonNames.OfEnumValue(kind)] = directory;
-                }
-            }
+            var outputs = result.Interrupted ? [] : JobRunner.Export(plan, model, method, save);
             var summary = new JobResult
             {
                 RunId = plan.RunId,
