@@ -60,7 +60,8 @@ public sealed class LifecycleTests(EndToEndCluster e2e)
         var interruptedLog = e2e.LogOf(first.Metadata.Name);
         var checkpoint = Assert.Single(TrainerLog.Checkpoints(interruptedLog)); // only the one SIGTERM asked for
         Assert.True(checkpoint is > 0 and < steps, $"checkpoint at step {checkpoint}");
-        Assert.Empty(e2e.PodsOf(name));
+        // The pod stays terminating until the kubelet has reported its container's exit, then goes.
+        await e2e.WaitForAsync(name, _ => e2e.PodsOf(name).Count == 0, "the suspended pod to go");
 
         await SetSuspendAsync(name, false);
 
